@@ -1,0 +1,120 @@
+"""Hội thi CCHC: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from .config import CONFIGS, KNOWN_WEAK_KEYS, Config, instance_secret
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class InsecureConfiguration(RuntimeError):
+    """Raised when production settings are unsafe (e.g. no SECRET_KEY)."""
+
+
+def create_app(config: type[Config] | dict[str, Any] | str | None = None) -> Flask:
+    """Build the application. `config` is a Config class, a name, or a dict of overrides."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _configure(app, config)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_shell(app)
+    return app
+
+
+def _configure(app: Flask, config: type[Config] | dict[str, Any] | str | None) -> None:
+    overrides: dict[str, Any] = {}
+    if isinstance(config, dict):
+        overrides = config
+        config = overrides.get("ENV_NAME")
+    if config is None:
+        config = os.environ.get("CONTEST_ENV", "development")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    app.config.from_object(config)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    production = app.config["ENV_NAME"] == "production"
+    for key, filename in (("SECRET_KEY", "secret_key"), ("DATA_KEY", "data_key")):
+        value = app.config.get(key)
+        if production and (not value or value in KNOWN_WEAK_KEYS or len(value) < 32):
+            raise InsecureConfiguration(
+                f"{key} must be set to a long random value in production"
+            )
+        if not value:
+            app.config[key] = instance_secret(app.instance_path, filename)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "contest.sqlite3"
+        )
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://") or uri.startswith("postgres://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if uri.startswith("sqlite"):
+        opts = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        opts.setdefault("connect_args", {"timeout": 10})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    logging.getLogger("contest_app").setLevel(logging.INFO)
+
+
+def _locale() -> str:
+    lang = request.cookies.get("lang")
+    if lang in ("vi", "en"):
+        return lang
+    return "vi"
+
+
+def _register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (register every model on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+
+    from .security import register_security
+
+    register_security(app)
+
+    from .i18n import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .cli import register_cli
+    from .errors import register_error_handlers
+    from .main.views import bp as main_bp
+    from .organiser.views import bp as organiser_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(organiser_bp)
+    register_error_handlers(app)
+    register_cli(app)
+
+
+def _register_shell(app: Flask) -> None:
+    @app.shell_context_processor
+    def _ctx() -> dict[str, Any]:
+        return {"db": db}

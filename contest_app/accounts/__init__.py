@@ -1,0 +1,1 @@
+"""Users, units, roles, registration and login."""

@@ -1,0 +1,54 @@
+"""WTForms for accounts (CSRF through Flask-WTF)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from .rules import is_valid_phone, normalise_phone
+
+
+def _phone_check(form, field) -> None:
+    if not is_valid_phone(normalise_phone(field.data or "")):
+        raise ValidationError(_l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0."))
+
+
+REQUIRED = _l("Vui lòng điền thông tin này.")
+
+
+class RegistrationForm(FlaskForm):
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(2, 150)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Length(3, 254)])
+    phone = TelField(_l("Số điện thoại di động"), validators=[DataRequired(REQUIRED), _phone_check])
+    unit_id = SelectField(_l("Đơn vị"), coerce=int, validate_choice=False)
+    password = PasswordField(
+        _l("Mật khẩu"),
+        validators=[DataRequired(REQUIRED),
+                    Length(min=8, message=_l("Mật khẩu phải có ít nhất 8 ký tự."))],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("Hai mật khẩu không khớp."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
+    new_password = PasswordField(
+        _l("Mật khẩu mới"),
+        validators=[DataRequired(REQUIRED),
+                    Length(min=8, message=_l("Mật khẩu phải có ít nhất 8 ký tự."))],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[DataRequired(REQUIRED),
+                    EqualTo("new_password", _l("Hai mật khẩu không khớp."))],
+    )

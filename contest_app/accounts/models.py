@@ -1,0 +1,92 @@
+"""Accounts: users, their roles, units and blocks, API tokens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+
+ROLE_JUDGE = "judge"
+ROLE_ORGANISER = "organiser"
+ROLE_SURVEYOR = "surveyor"
+ROLES = (ROLE_JUDGE, ROLE_ORGANISER, ROLE_SURVEYOR)
+
+
+class Block(db.Model):
+    """A group of units (khối), e.g. administrative agencies or communes."""
+
+    __tablename__ = "block"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Unit(db.Model):
+    """An organisation participants belong to (đơn vị), managed by organisers."""
+
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    block_id: Mapped[int | None] = mapped_column(ForeignKey("block.id"), index=True)
+    headcount: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    block: Mapped[Block | None] = relationship(lazy="joined")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(150))
+    phone: Mapped[str] = mapped_column(String(10), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    date_of_birth: Mapped[date | None]
+    # Staff of the organising board: may take quizzes, never ranked nor awarded.
+    is_staff: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, role: str) -> bool:
+        return role == "participant" or role in self.roles
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 hash is stored."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]

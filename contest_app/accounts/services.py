@@ -1,0 +1,197 @@
+"""Account operations: registration, authentication, passwords, roles, units, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..clock import now
+from ..domain import ValidationFailed
+from ..organiser.models import record
+from .models import ROLES, ApiToken, Unit, User, UserRole
+from .rules import is_valid_phone, normalise_email, normalise_phone
+
+MIN_PASSWORD = 8
+
+
+@dataclass
+class Registration:
+    full_name: str
+    email: str
+    phone: str
+    unit_id: int | None
+    password: str
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password)
+
+
+def check_registration(session: Session, data: Registration) -> dict[str, object]:
+    """Field errors for a registration (empty when valid)."""
+    errors: dict[str, object] = {}
+    if not data.full_name or len(data.full_name.strip()) < 2:
+        errors["full_name"] = _l("Vui lòng nhập họ và tên.")
+    email = normalise_email(data.email)
+    if "@" not in email or "." not in email.rsplit("@", 1)[-1]:
+        errors["email"] = _l("Địa chỉ email không hợp lệ.")
+    elif session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = _l("Email này đã được dùng để đăng ký.")
+    phone = normalise_phone(data.phone)
+    if not is_valid_phone(phone):
+        errors["phone"] = _l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0.")
+    elif session.scalar(select(User.id).where(User.phone == phone)):
+        errors["phone"] = _l("Số điện thoại này đã được dùng cho một tài khoản khác.")
+    if data.unit_id is None or not session.scalar(
+        select(Unit.id).where(Unit.id == data.unit_id, Unit.active.is_(True))
+    ):
+        errors["unit_id"] = _l("Vui lòng chọn đơn vị trong danh sách.")
+    if not data.password or len(data.password) < MIN_PASSWORD:
+        errors["password"] = _l("Mật khẩu phải có ít nhất 8 ký tự.")
+    return errors
+
+
+def register(session: Session, data: Registration) -> User:
+    """Create a participant account or raise ValidationFailed with field errors."""
+    errors = check_registration(session, data)
+    if errors:
+        raise ValidationFailed(**errors)
+    user = User(
+        full_name=" ".join(data.full_name.split()),
+        email=normalise_email(data.email),
+        phone=normalise_phone(data.phone),
+        unit_id=data.unit_id,
+        password_hash=hash_password(data.password),
+        created_at=now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise ValidationFailed(current_password=_l("Mật khẩu hiện tại không đúng."))
+    if len(new) < MIN_PASSWORD:
+        raise ValidationFailed(new_password=_l("Mật khẩu phải có ít nhất 8 ký tự."))
+    user.password_hash = hash_password(new)
+
+
+def set_roles(session: Session, actor: User | None, user: User, roles: set[str]) -> None:
+    roles = {r for r in roles if r in ROLES}
+    before = sorted(user.roles)
+    user.role_rows = [r for r in user.role_rows if r.role in roles]
+    for role in roles - user.roles:
+        user.role_rows.append(UserRole(role=role))
+    session.flush()
+    record(actor.id if actor else None, "user.roles", user, {"roles": before},
+           {"roles": sorted(roles)})
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    phone: str,
+    password: str,
+    unit_id: int | None = None,
+    roles: set[str] | frozenset[str] = frozenset(),
+) -> User:
+    """Create an account directly (CLI, demo). Validates phone and uniqueness."""
+    phone = normalise_phone(phone)
+    if not is_valid_phone(phone):
+        raise ValidationFailed(phone=_l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0."))
+    email = normalise_email(email)
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise ValidationFailed(email=_l("Email này đã được dùng để đăng ký."))
+    if session.scalar(select(User.id).where(User.phone == phone)):
+        raise ValidationFailed(phone=_l("Số điện thoại này đã được dùng cho một tài khoản khác."))
+    user = User(
+        email=email,
+        full_name=full_name,
+        phone=phone,
+        unit_id=unit_id,
+        password_hash=hash_password(password),
+        role_rows=[UserRole(role=r) for r in sorted(roles)],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def active_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))
+
+
+def save_unit(
+    session: Session, actor: User, unit: Unit | None, name: str, block_id: int | None,
+    headcount: int | None, active: bool = True,
+) -> Unit:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationFailed(name=_l("Vui lòng nhập tên đơn vị."))
+    if headcount is not None and headcount < 0:
+        raise ValidationFailed(headcount=_l("Số người phải là số không âm."))
+    clash = session.scalar(
+        select(Unit.id).where(func.lower(Unit.name) == name.lower(),
+                              Unit.id != (unit.id if unit else -1))
+    )
+    if clash:
+        raise ValidationFailed(name=_l("Đã có đơn vị với tên này."))
+    before = None
+    if unit is None:
+        unit = Unit()
+        session.add(unit)
+    else:
+        before = {"name": unit.name, "block_id": unit.block_id, "headcount": unit.headcount,
+                  "active": unit.active}
+    unit.name, unit.block_id, unit.headcount, unit.active = name, block_id, headcount, active
+    session.flush()
+    record(actor.id, "unit.save", unit, before,
+           {"name": name, "block_id": block_id, "headcount": headcount, "active": active})
+    return unit
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: User, hours: int) -> tuple[str, datetime]:
+    """Create an API bearer token; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    expires = now() + timedelta(hours=hours)
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), expires_at=expires,
+                         created_at=now()))
+    session.flush()
+    return token, expires
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.execute(
+        select(ApiToken.user_id, ApiToken.expires_at).where(
+            ApiToken.token_hash == token_hash(token)
+        )
+    ).first()
+    if row is None or row.expires_at <= now():
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def revoke_token(session: Session, token: str) -> None:
+    session.execute(ApiToken.__table__.delete().where(ApiToken.token_hash == token_hash(token)))

@@ -1,0 +1,108 @@
+"""Registration, login, logout, change password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..domain import ValidationFailed
+from ..extensions import db, limiter
+from . import services
+from .forms import ChangePasswordForm, LoginForm, RegistrationForm
+
+bp = Blueprint("accounts", __name__, url_prefix="/tai-khoan")
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def _apply_errors(form, errors: dict) -> None:
+    for name, message in errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, str(message)]
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegistrationForm()
+    form.unit_id.choices = [(0, _("— Chọn đơn vị —"))] + [
+        (u.id, u.name) for u in services.active_units(db.session)
+    ]
+    if form.validate_on_submit():
+        data = services.Registration(
+            full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
+            unit_id=form.unit_id.data or None, password=form.password.data,
+        )
+        try:
+            user = services.register(db.session, data)
+        except ValidationFailed as err:
+            db.session.rollback()
+            _apply_errors(form, err.fields)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Đăng ký thành công. Chào mừng %(name)s!", name=user.full_name), "success")
+            return redirect(_safe_next(url_for("main.index")))
+    elif request.method == "POST" and not form.unit_id.data:
+        form.unit_id.errors = [_("Vui lòng chọn đơn vị trong danh sách.")]
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(_("Đăng nhập thành công."), "success")
+            return redirect(_safe_next(url_for("main.index")))
+        form.password.errors = [_("Email hoặc mật khẩu không đúng.")]
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.route("/dang-xuat", methods=["POST"])
+def logout():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/doi-mat-khau", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except ValidationFailed as err:
+            db.session.rollback()
+            _apply_errors(form, err.fields)
+        else:
+            db.session.commit()
+            flash(_("Đã đổi mật khẩu."), "success")
+            return redirect(url_for("main.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/change_password.html", form=form), status

@@ -1,0 +1,1 @@
+"""The question bank: YAML format, validation, versioned import/export, bank views."""

@@ -1,0 +1,50 @@
+"""`flask` commands grouped by domain: users, demo (bank, attempts and rankings join later)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .domain import ValidationFailed
+from .extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create-organiser")
+@click.option("--email", prompt="Email")
+@click.option("--name", "full_name", prompt="Họ và tên")
+@click.option("--phone", prompt="Số điện thoại")
+@click.password_option("--password", prompt="Mật khẩu")
+def create_organiser(email: str, full_name: str, phone: str, password: str) -> None:
+    """Create an account with the organiser role (the first organiser)."""
+    from .accounts.services import MIN_PASSWORD, create_user
+
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException("Mật khẩu phải có ít nhất 8 ký tự.")
+    try:
+        user = create_user(db.session, email=email, full_name=full_name, phone=phone,
+                           password=password, roles={"organiser"})
+    except ValidationFailed as err:
+        db.session.rollback()
+        raise click.ClickException("; ".join(str(m) for m in err.fields.values())) from err
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản ban tổ chức: {user.email}")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo units, accounts and contest (idempotent) and print the demo logins."""
+    from .demo import load_demo
+
+    logins = load_demo(db.session)
+    db.session.commit()
+    click.echo("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:")
+    for email, password, roles in logins:
+        click.echo(f"  {email:<22} {password}   ({roles})")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

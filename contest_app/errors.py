@@ -1,0 +1,86 @@
+"""Errors mapped once: domain error codes to statuses and messages; HTML or JSON by URL prefix."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .domain import DomainError
+
+log = logging.getLogger("contest_app")
+
+# code -> (HTTP status, message shown to people)
+ERRORS: dict[str, tuple[int, object]] = {
+    "not_found": (404, _l("Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.")),
+    "forbidden": (403, _l("Bạn không có quyền thực hiện thao tác này.")),
+    "validation_failed": (422, _l("Dữ liệu chưa hợp lệ, vui lòng kiểm tra lại.")),
+}
+
+HTTP_MESSAGES: dict[int, object] = {
+    400: _l("Yêu cầu không hợp lệ."),
+    401: _l("Bạn cần đăng nhập để tiếp tục."),
+    403: _l("Bạn không có quyền truy cập trang này."),
+    404: _l("Không tìm thấy trang bạn yêu cầu."),
+    405: _l("Phương thức không được hỗ trợ."),
+    409: _l("Yêu cầu xung đột với trạng thái hiện tại."),
+    413: _l("Tệp hoặc dữ liệu gửi lên quá lớn."),
+    422: _l("Dữ liệu chưa hợp lệ, vui lòng kiểm tra lại."),
+    429: _l("Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút."),
+    500: _l("Hệ thống đang gặp sự cố. Vui lòng thử lại sau."),
+}
+
+
+def register_domain_error(code: str, status: int, message: object) -> None:
+    """Declare how a domain error code is shown (called by each domain at import)."""
+    ERRORS[code] = (status, message)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: object, fields: dict | None = None):
+    if wants_json():
+        body: dict = {"error": {"code": code, "message": str(message)}}
+        if fields:
+            body["error"]["fields"] = {k: str(v) for k, v in fields.items()}
+        return jsonify(body), status
+    template = "errors/404.html" if status == 404 else "errors/error.html"
+    if status >= 500:
+        template = "errors/500.html"
+    return render_template(template, status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        status, message = ERRORS.get(err.code, (400, HTTP_MESSAGES[400]))
+        return error_response(status, err.code, message, err.fields or None)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError):
+        return error_response(
+            400, "csrf_failed", _l("Phiên làm việc đã hết hạn, vui lòng tải lại trang và thử lại.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        status = err.code or 500
+        code = (err.name or "error").lower().replace(" ", "_")
+        message = HTTP_MESSAGES.get(status, err.description)
+        response = error_response(status, code, message)
+        if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
+            resp, st = response
+            resp = app.make_response((resp, st))
+            resp.headers["Allow"] = ", ".join(err.valid_methods)
+            return resp
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", HTTP_MESSAGES[500])

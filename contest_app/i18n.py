@@ -1,0 +1,54 @@
+"""Locale and time-zone helpers for templates: dates shown in the contest's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+
+
+def local_time(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(current_app.config["CONTEST_TIMEZONE"]))
+
+
+def format_dt(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """`25/11/2026 14:30` in the contest's time zone (empty for None)."""
+    local = local_time(value)
+    return local.strftime(fmt) if local else ""
+
+
+def format_duration(ms: int | None) -> str:
+    """Milliseconds as mm:ss (or h:mm:ss)."""
+    if ms is None:
+        return "—"
+    seconds = ms // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes:02d}:{secs:02d}"
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    """Vietnamese separators: 1.234,5."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["dt"] = format_dt
+    app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["num"] = format_number
+
+    @app.context_processor
+    def _ctx() -> dict:
+        def lang_url(code: str) -> str:
+            return url_for("main.set_language", code=code, next=request.full_path.rstrip("?"))
+
+        return {"current_locale": str(get_locale() or "vi"), "lang_url": lang_url}

@@ -1,0 +1,33 @@
+"""Public home page (contests), language switch, health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from ..clock import now
+from ..extensions import db
+from ..quiz import services as quiz_services
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def index():
+    contests = quiz_services.public_contests(db.session)
+    return render_template("main/index.html", contests=contests, now=now())
+
+
+@bp.route("/ngon-ngu/<code>")
+def set_language(code: str):
+    target = request.args.get("next") or url_for("main.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    response = redirect(target)
+    if code in ("vi", "en"):
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/healthz")
+def health():
+    return {"status": "ok"}

@@ -1,0 +1,15 @@
+"""Import every domain's models so that the metadata (and Alembic) sees all tables."""
+
+from .accounts.models import ApiToken, Block, Unit, User, UserRole  # noqa: F401
+from .bank.models import Question, QuestionVersion, Topic  # noqa: F401
+from .organiser.models import AuditEvent  # noqa: F401
+from .quiz.models import (  # noqa: F401
+    Attempt,
+    AttemptItem,
+    Board,
+    BlueprintLine,
+    Contest,
+    ExtraTime,
+    Participation,
+    Round,
+)

@@ -1,0 +1,1 @@
+"""Organiser dashboard, units and users administration, audit log."""

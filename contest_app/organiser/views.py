@@ -1,0 +1,158 @@
+"""Organiser pages: dashboard, units and blocks, users and roles, audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from ..accounts import services as account_services
+from ..accounts.models import ROLE_ORGANISER, Block, Unit, User
+from ..accounts.rules import unaccent
+from ..domain import ValidationFailed
+from ..extensions import db
+from ..security import role_required
+from .forms import BlockForm, RolesForm, UnitForm
+from .models import AuditEvent, record
+
+bp = Blueprint("organiser", __name__, url_prefix="/ban-to-chuc")
+
+
+@bp.route("/")
+@role_required(ROLE_ORGANISER)
+def dashboard():
+    counts = {
+        "users": db.session.scalar(select(func.count(User.id))),
+        "units": db.session.scalar(select(func.count(Unit.id))),
+    }
+    return render_template("organiser/dashboard.html", counts=counts)
+
+
+@bp.route("/don-vi", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def units():
+    blocks = list(db.session.scalars(select(Block).order_by(Block.position, Block.name)))
+    form = UnitForm()
+    form.block_id.choices = [(0, _("— Không thuộc khối —"))] + [(b.id, b.name) for b in blocks]
+    block_form = BlockForm(prefix="block")
+    status = 200
+    if request.method == "POST" and request.form.get("kind") == "block":
+        if block_form.validate_on_submit():
+            name = " ".join(block_form.name.data.split())
+            if db.session.scalar(select(Block.id).where(Block.name == name)):
+                block_form.name.errors = [_("Đã có khối với tên này.")]
+                status = 422
+            else:
+                block = Block(name=name, position=len(blocks))
+                db.session.add(block)
+                db.session.flush()
+                record(current_user.id, "block.create", block, after={"name": name})
+                db.session.commit()
+                flash(_("Đã thêm khối %(name)s.", name=name), "success")
+                return redirect(url_for(".units"))
+        else:
+            status = 422
+    elif request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                unit = account_services.save_unit(
+                    db.session, current_user, None, form.name.data, form.block_id.data or None,
+                    form.headcount.data, True,
+                )
+            except ValidationFailed as err:
+                db.session.rollback()
+                for key, message in err.fields.items():
+                    getattr(form, key).errors = [str(message)]
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Đã thêm đơn vị %(name)s.", name=unit.name), "success")
+                return redirect(url_for(".units"))
+        else:
+            status = 422
+    rows = list(db.session.scalars(select(Unit).order_by(Unit.name)))
+    return render_template(
+        "organiser/units.html", units=rows, blocks=blocks, form=form, block_form=block_form
+    ), status
+
+
+@bp.route("/don-vi/<int:unit_id>", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def edit_unit(unit_id: int):
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    blocks = list(db.session.scalars(select(Block).order_by(Block.position, Block.name)))
+    form = UnitForm(obj=unit)
+    form.block_id.choices = [(0, _("— Không thuộc khối —"))] + [(b.id, b.name) for b in blocks]
+    if request.method == "GET":
+        form.block_id.data = unit.block_id or 0
+    status = 200
+    if form.validate_on_submit():
+        try:
+            account_services.save_unit(
+                db.session, current_user, unit, form.name.data, form.block_id.data or None,
+                form.headcount.data, form.active.data,
+            )
+        except ValidationFailed as err:
+            db.session.rollback()
+            for key, message in err.fields.items():
+                getattr(form, key).errors = [str(message)]
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Đã lưu đơn vị."), "success")
+            return redirect(url_for(".units"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("organiser/unit_edit.html", form=form, unit=unit), status
+
+
+@bp.route("/nguoi-dung")
+@role_required(ROLE_ORGANISER)
+def users():
+    q = (request.args.get("q") or "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = select(User).order_by(User.full_name)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.email).like(like), User.phone.like(like),
+                              func.lower(User.full_name).like(like)))
+    rows = db.paginate(stmt, page=page, per_page=50, error_out=False)
+    return render_template("organiser/users.html", rows=rows, q=q, unaccent=unaccent)
+
+
+@bp.route("/nguoi-dung/<int:user_id>", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = RolesForm()
+    if request.method == "GET":
+        for role in ("judge", "organiser", "surveyor"):
+            getattr(form, role).data = role in user.roles
+        form.is_staff.data = user.is_staff
+    if form.validate_on_submit():
+        roles = {r for r in ("judge", "organiser", "surveyor") if getattr(form, r).data}
+        if user.id == current_user.id and "organiser" not in roles:
+            flash(_("Bạn không thể tự bỏ vai trò ban tổ chức của chính mình."), "danger")
+            return redirect(url_for(".edit_user", user_id=user.id))
+        account_services.set_roles(db.session, current_user, user, roles)
+        if user.is_staff != form.is_staff.data:
+            record(current_user.id, "user.staff", user, {"is_staff": user.is_staff},
+                   {"is_staff": form.is_staff.data})
+            user.is_staff = form.is_staff.data
+        db.session.commit()
+        flash(_("Đã cập nhật vai trò của %(name)s.", name=user.full_name), "success")
+        return redirect(url_for(".users"))
+    return render_template("organiser/user_edit.html", form=form, user=user)
+
+
+@bp.route("/nhat-ky")
+@role_required(ROLE_ORGANISER)
+def audit_log():
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    rows = db.paginate(stmt, page=page, per_page=100, error_out=False)
+    actors = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_({e.actor_id for e in rows.items if e.actor_id}))
+    )}
+    return render_template("organiser/audit.html", rows=rows, actors=actors)

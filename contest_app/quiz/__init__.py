@@ -1,0 +1,1 @@
+"""Contests, boards, rounds and timed attempts."""

@@ -1,0 +1,198 @@
+"""Contest, board, round, blueprint, participation, attempt and attempt item tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+
+ROUND_OFFICIAL = "official"
+ROUND_PRACTICE = "practice"
+COUNTING = ("best", "first", "last")
+REVEAL = ("after_submit", "after_close", "never")
+PREDICTION_KINDS = ("full_marks", "participants")
+
+ATTEMPT_IN_PROGRESS = "in_progress"
+ATTEMPT_SUBMITTED = "submitted"
+ATTEMPT_EXPIRED = "expired"  # closed by the server at the deadline, scored with what was saved
+
+DEFAULT_TIE_BREAKS = ["prediction", "duration", "submitted_at"]
+
+
+class Contest(db.Model):
+    __tablename__ = "contest"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    rules_text: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(default=True)
+    # Ranking settings (issue: rankings): tie-break chain after score, contest-wide mode.
+    tie_breaks: Mapped[list] = mapped_column(default=lambda: list(DEFAULT_TIE_BREAKS))
+    overall_mode: Mapped[str] = mapped_column(String(10), default="sum")
+    unit_settings: Mapped[dict] = mapped_column(default=dict)
+    # Eligibility.
+    min_age: Mapped[int | None]
+    require_cccd: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    boards: Mapped[list[Board]] = relationship(
+        order_by="Board.position", cascade="all, delete-orphan", back_populates="contest"
+    )
+    rounds: Mapped[list[Round]] = relationship(
+        order_by="Round.position, Round.opens_at", cascade="all, delete-orphan",
+        back_populates="contest",
+    )
+
+
+class Board(db.Model):
+    """An audience of a contest (bảng) with its own blueprint, ranking and prizes."""
+
+    __tablename__ = "board"
+    __table_args__ = (UniqueConstraint("contest_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    contest: Mapped[Contest] = relationship(back_populates="boards")
+
+
+class Participation(db.Model):
+    """A participant's membership of a contest (and board); holds the encrypted CCCD."""
+
+    __tablename__ = "participation"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "user_id"),
+        UniqueConstraint("contest_id", "cccd_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"))
+    joined_at: Mapped[datetime] = mapped_column(default=now)
+    cccd_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    cccd_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class Round(db.Model):
+    """A round (đợt/tuần thi) or a practice round of a contest."""
+
+    __tablename__ = "round"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("contest.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10), default=ROUND_OFFICIAL)
+    title: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(default=0)
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    question_count: Mapped[int]
+    time_limit_s: Mapped[int]
+    max_attempts: Mapped[int | None]  # None: unlimited
+    counting: Mapped[str] = mapped_column(String(10), default="best")
+    reveal: Mapped[str] = mapped_column(String(15), default="after_submit")
+    prediction_kind: Mapped[str | None] = mapped_column(String(15))
+    prediction_actual: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    contest: Mapped[Contest] = relationship(back_populates="rounds")
+    blueprint: Mapped[list[BlueprintLine]] = relationship(
+        cascade="all, delete-orphan", order_by="BlueprintLine.id"
+    )
+
+    @property
+    def is_practice(self) -> bool:
+        return self.kind == ROUND_PRACTICE
+
+
+class BlueprintLine(db.Model):
+    """How many questions to draw from a topic and difficulty (None: any), optionally per board."""
+
+    __tablename__ = "blueprint_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("round.id", ondelete="CASCADE"), index=True
+    )
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id"))
+    difficulty: Mapped[str | None] = mapped_column(String(10))
+    count: Mapped[int]
+
+
+class ExtraTime(db.Model):
+    """Extra minutes granted to one participant in one round (an accommodation)."""
+
+    __tablename__ = "extra_time"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    seconds: Mapped[int]
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempt"
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id", "number"),
+        # At most one attempt in progress per participant and round, enforced by the database.
+        Index(
+            "uq_attempt_one_in_progress",
+            "round_id",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
+        Index("ix_attempt_round_status", "round_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    board_id: Mapped[int | None] = mapped_column(ForeignKey("board.id"))
+    number: Mapped[int]
+    seed: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default=ATTEMPT_IN_PROGRESS)
+    started_at: Mapped[datetime]
+    deadline: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    score: Mapped[int | None]
+    max_score: Mapped[int]
+    duration_ms: Mapped[int | None]
+    prediction: Mapped[int | None]
+
+    round: Mapped[Round] = relationship()
+    items: Mapped[list[AttemptItem]] = relationship(
+        order_by="AttemptItem.position", cascade="all, delete-orphan"
+    )
+
+
+class AttemptItem(db.Model):
+    """One drawn question of an attempt, frozen: version, option order, and the answer given."""
+
+    __tablename__ = "attempt_item"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        UniqueConstraint("attempt_id", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
+    # Display order: original option indexes; the option shown n-th (1-based id n) is option_order[n-1].
+    option_order: Mapped[list]
+    # Copies of the version's immutable shape so that saving an answer is a single UPDATE.
+    option_count: Mapped[int]
+    multiple: Mapped[bool] = mapped_column(default=False)
+    chosen: Mapped[list | None]  # original option indexes
+    answered_at: Mapped[datetime | None]
+    points: Mapped[int | None]
+
+    version = relationship("QuestionVersion", lazy="joined")
