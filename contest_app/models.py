@@ -6,8 +6,8 @@ from .organiser.models import AuditEvent  # noqa: F401
 from .quiz.models import (  # noqa: F401
     Attempt,
     AttemptItem,
-    Board,
     BlueprintLine,
+    Board,
     Contest,
     ExtraTime,
     Participation,

@@ -186,7 +186,7 @@ class AttemptItem(db.Model):
     position: Mapped[int]
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
-    # Display order: original option indexes; the option shown n-th (1-based id n) is option_order[n-1].
+    # Display order as original option indexes: the option shown n-th (id n) is option_order[n-1].
     option_order: Mapped[list]
     # Copies of the version's immutable shape so that saving an answer is a single UPDATE.
     option_count: Mapped[int]
