@@ -106,10 +106,17 @@ def _register_blueprints(app: Flask) -> None:
     from .errors import register_error_handlers
     from .main.views import bp as main_bp
     from .organiser.views import bp as organiser_bp
+    from .quiz.admin_views import bp as quiz_admin_bp
+    from .quiz.views import bp as quiz_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(quiz_bp)
+    app.register_blueprint(quiz_admin_bp)
+    from .api import bp as api_bp
+
+    app.register_blueprint(api_bp)
     register_error_handlers(app)
     register_cli(app)
 

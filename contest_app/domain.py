@@ -8,6 +8,9 @@ from typing import Any
 
 class DomainError(Exception):
     code = "domain_error"
+    # True when the work done before the error must be kept (e.g. an overdue attempt that the
+    # failing request closed); the error handler then commits instead of rolling back.
+    persist = False
 
     def __init__(self, detail: str | None = None, **fields: Any) -> None:
         super().__init__(detail or self.code)

@@ -18,6 +18,20 @@ ERRORS: dict[str, tuple[int, object]] = {
     "not_found": (404, _l("Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.")),
     "forbidden": (403, _l("Bạn không có quyền thực hiện thao tác này.")),
     "validation_failed": (422, _l("Dữ liệu chưa hợp lệ, vui lòng kiểm tra lại.")),
+    "round_not_open": (403, _l("Vòng thi chưa mở hoặc đã kết thúc.")),
+    "no_attempts_left": (409, _l("Bạn đã dùng hết số lượt thi của vòng này.")),
+    "attempt_closed": (
+        409, _l("Bài thi đã nộp hoặc đã hết giờ; câu trả lời này không được ghi nhận.")
+    ),
+    "invalid_option": (422, _l("Phương án đã chọn không thuộc câu hỏi này.")),
+    "bank_too_small": (
+        409, _l("Ngân hàng câu hỏi chưa đủ câu để tạo đề cho vòng thi này. Vui lòng báo ban tổ chức.")
+    ),
+    "board_required": (409, _l("Bạn cần chọn bảng thi trước khi bắt đầu làm bài.")),
+    "round_locked": (
+        409, _l("Vòng thi đã có bài làm nên chỉ được sửa thời gian kết thúc.")
+    ),
+    "unauthorized": (401, _l("Bạn cần đăng nhập (token không hợp lệ hoặc đã hết hạn).")),
 }
 
 HTTP_MESSAGES: dict[int, object] = {
@@ -58,6 +72,12 @@ def error_response(status: int, code: str, message: object, fields: dict | None 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
+        from .extensions import db
+
+        if err.persist:
+            db.session.commit()
+        else:
+            db.session.rollback()
         status, message = ERRORS.get(err.code, (400, HTTP_MESSAGES[400]))
         return error_response(status, err.code, message, err.fields or None)
 

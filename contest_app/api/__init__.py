@@ -1,0 +1,9 @@
+"""JSON API v1: the same services as the web pages, with bearer tokens or the cookie session."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import auth, views  # noqa: E402,F401  (routes and hooks register on import)

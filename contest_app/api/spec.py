@@ -1,0 +1,149 @@
+"""OpenAPI 3 document built from the API's own route declarations.
+
+Each view is declared with `operation(...)`, which records its path, method, request schema and
+responses; the same request schema validates incoming JSON, so the document cannot drift from
+what the code accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import request
+from jsonschema import Draft202012Validator
+
+from ..domain import ValidationFailed
+
+OPERATIONS: list[dict[str, Any]] = []
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        }
+    },
+}
+
+TIMESTAMP = {"type": "string", "format": "date-time"}
+NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
+
+
+def operation(
+    path: str,
+    method: str,
+    summary: str,
+    responses: dict[int, dict[str, Any] | None],
+    body: dict[str, Any] | None = None,
+    auth: bool = True,
+    parameters: list[dict[str, Any]] | None = None,
+) -> Callable:
+    """Declare an API operation; validates the JSON body against `body` before the view runs."""
+    validator = Draft202012Validator(body) if body else None
+
+    def decorator(view: Callable) -> Callable:
+        OPERATIONS.append({
+            "path": path, "method": method.lower(), "summary": summary, "responses": responses,
+            "body": body, "auth": auth, "parameters": parameters or [],
+            "operationId": view.__name__,
+        })
+
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if validator is not None:
+                payload = request.get_json(silent=True)
+                if payload is None:
+                    raise ValidationFailed(body="Nội dung phải là JSON hợp lệ.")
+                errors = {}
+                for err in validator.iter_errors(payload):
+                    field = ".".join(str(p) for p in err.absolute_path) or (
+                        err.validator_value[0] if err.validator == "required"
+                        and isinstance(err.validator_value, list) else "body")
+                    if err.validator == "required":
+                        missing = err.message.split("'")[1] if "'" in err.message else field
+                        field = missing
+                    errors[field] = _message(err)
+                if errors:
+                    raise ValidationFailed(**errors)
+                kwargs["payload"] = payload
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _message(err: Any) -> str:
+    if err.validator == "required":
+        return "Thiếu trường bắt buộc."
+    if err.validator == "type":
+        return "Sai kiểu dữ liệu."
+    if err.validator in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"):
+        return "Giá trị nằm ngoài giới hạn cho phép."
+    if err.validator == "additionalProperties":
+        return "Có trường không được hỗ trợ."
+    return "Giá trị không hợp lệ."
+
+
+def build_spec() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        params = [
+            {"name": name, "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 1}}
+            for name in _path_params(op["path"])
+        ] + op["parameters"]
+        entry: dict[str, Any] = {
+            "operationId": op["operationId"],
+            "summary": op["summary"],
+            "responses": {
+                str(code): {
+                    "description": _describe(code),
+                    **({"content": {"application/json": {"schema": schema}}}
+                       if schema is not None else {}),
+                }
+                for code, schema in op["responses"].items()
+            },
+        }
+        if params:
+            entry["parameters"] = params
+        if op["body"] is not None:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": op["body"]}},
+            }
+        if not op["auth"]:
+            entry["security"] = []
+        paths.setdefault(op["path"], {})[op["method"]] = entry
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Hội thi CCHC API", "version": "1.0.0",
+                 "description": "JSON API v1 for contests, rounds and attempts."},
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR},
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+    }
+
+
+def _path_params(path: str) -> list[str]:
+    import re
+
+    return re.findall(r"{(\w+)}", path)
+
+
+def _describe(code: int) -> str:
+    return {200: "OK", 201: "Created", 204: "No content", 401: "Unauthorized",
+            403: "Forbidden", 404: "Not found", 409: "Conflict",
+            422: "Validation failed", 429: "Too many requests"}.get(code, "Response")

@@ -1,0 +1,325 @@
+"""API v1 endpoints. Each parses input, calls one service, commits once and serialises."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, jsonify, request
+
+from .. import clock
+from ..accounts import services as account_services
+from ..extensions import db, limiter
+from ..quiz import services as quiz
+from ..quiz.models import Attempt
+from . import bp
+from .auth import Unauthorized, require_user_id
+from .spec import ERROR, NULLABLE_TIMESTAMP, TIMESTAMP, build_spec, operation
+
+E = ERROR
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _grace() -> int:
+    return current_app.config["ANSWER_GRACE_SECONDS"]
+
+
+# --- Schemas -----------------------------------------------------------------------------
+
+TOKEN_REQUEST = {
+    "type": "object", "required": ["email", "password"],
+    "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 254},
+                   "password": {"type": "string", "minLength": 1, "maxLength": 200}},
+}
+TOKEN = {"type": "object", "required": ["token", "expires_at"],
+         "properties": {"token": {"type": "string"}, "expires_at": TIMESTAMP}}
+USER_REQUEST = {
+    "type": "object", "required": ["email", "password", "full_name", "phone", "unit_id"],
+    "properties": {
+        "email": {"type": "string", "maxLength": 254},
+        "password": {"type": "string", "maxLength": 200},
+        "full_name": {"type": "string", "maxLength": 150},
+        "phone": {"type": "string", "maxLength": 20},
+        "unit_id": {"type": "integer"},
+    },
+}
+USER = {"type": "object", "required": ["id", "email", "full_name", "unit_id"],
+        "properties": {"id": {"type": "integer"}, "email": {"type": "string"},
+                       "full_name": {"type": "string"}, "unit_id": {"type": ["integer", "null"]}}}
+UNITS = {"type": "array", "items": {
+    "type": "object", "required": ["id", "name"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                   "block": {"type": ["string", "null"]}}}}
+ROUND = {
+    "type": "object",
+    "required": ["id", "title", "opens_at", "closes_at", "question_count", "time_limit_s",
+                 "max_attempts", "status"],
+    "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"},
+        "opens_at": NULLABLE_TIMESTAMP, "closes_at": NULLABLE_TIMESTAMP,
+        "question_count": {"type": "integer"}, "time_limit_s": {"type": "integer"},
+        "max_attempts": {"type": ["integer", "null"]},
+        "status": {"type": "string", "enum": ["upcoming", "open", "closed"]},
+        "kind": {"type": "string", "enum": ["official", "practice"]},
+    },
+}
+CONTESTS = {"type": "array", "items": {
+    "type": "object", "required": ["id", "title", "rounds"],
+    "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
+                   "description": {"type": "string"},
+                   "rounds": {"type": "array", "items": ROUND}}}}
+QUESTION = {
+    "type": "object", "required": ["id", "position", "text", "multiple", "options"],
+    "properties": {
+        "id": {"type": "integer"}, "position": {"type": "integer"}, "text": {"type": "string"},
+        "multiple": {"type": "boolean"},
+        "options": {"type": "array", "items": {
+            "type": "object", "required": ["id", "text"],
+            "properties": {"id": {"type": "integer"}, "text": {"type": "string"}}}},
+    },
+}
+ANSWERS = {"type": "object",
+           "additionalProperties": {"type": "array", "items": {"type": "integer"}}}
+ATTEMPT_START = {
+    "type": "object",
+    "required": ["id", "deadline", "server_time", "prediction_enabled", "questions", "answers"],
+    "properties": {
+        "id": {"type": "integer"}, "deadline": TIMESTAMP, "server_time": TIMESTAMP,
+        "prediction_enabled": {"type": "boolean"},
+        "prediction_question": {"type": ["string", "null"]},
+        "prediction": {"type": ["integer", "null"]},
+        "questions": {"type": "array", "items": QUESTION}, "answers": ANSWERS,
+    },
+}
+ANSWER_REQUEST = {
+    "type": "object", "required": ["option_ids"],
+    "properties": {"option_ids": {"type": "array", "maxItems": 6,
+                                  "items": {"type": "integer", "minimum": 1, "maximum": 6}}},
+}
+ANSWER = {"type": "object", "required": ["question_id", "option_ids", "saved_at"],
+          "properties": {"question_id": {"type": "integer"},
+                         "option_ids": {"type": "array", "items": {"type": "integer"}},
+                         "saved_at": TIMESTAMP}}
+PREDICTION_REQUEST = {
+    "type": "object", "required": ["value"],
+    "properties": {"value": {"type": "integer", "minimum": 0, "maximum": 100_000_000}},
+}
+PREDICTION = {"type": "object", "required": ["value"], "properties": {"value": {"type": "integer"}}}
+RESULT = {
+    "type": "object", "required": ["status", "score", "max_score", "duration_ms"],
+    "properties": {"status": {"type": "string"}, "score": {"type": ["integer", "null"]},
+                   "max_score": {"type": "integer"},
+                   "duration_ms": {"type": ["integer", "null"]}},
+}
+REVIEW_ITEM = {
+    "type": "object",
+    "required": ["question_id", "position", "text", "options", "chosen", "correct",
+                 "explanation", "legal_basis"],
+    "properties": {
+        "question_id": {"type": "integer"}, "position": {"type": "integer"},
+        "text": {"type": "string"}, "options": QUESTION["properties"]["options"],
+        "chosen": {"type": "array", "items": {"type": "integer"}},
+        "correct": {"type": "array", "items": {"type": "integer"}},
+        "points": {"type": ["integer", "null"]},
+        "explanation": {"type": "string"}, "legal_basis": {"type": "string"},
+    },
+}
+ATTEMPT = {
+    "type": "object",
+    "required": ["id", "round_id", "status", "score", "max_score", "duration_ms", "deadline",
+                 "server_time", "review"],
+    "properties": {
+        "id": {"type": "integer"}, "round_id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["in_progress", "submitted", "expired"]},
+        "number": {"type": "integer"},
+        "started_at": TIMESTAMP, "deadline": TIMESTAMP, "server_time": TIMESTAMP,
+        "submitted_at": NULLABLE_TIMESTAMP,
+        "score": {"type": ["integer", "null"]}, "max_score": {"type": "integer"},
+        "duration_ms": {"type": ["integer", "null"]}, "prediction": {"type": ["integer", "null"]},
+        "review": {"type": ["array", "null"], "items": REVIEW_ITEM},
+    },
+}
+
+
+# --- Accounts ----------------------------------------------------------------------------
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/tokens", methods=["POST"])
+@limiter.limit(_login_limit)
+@operation("/api/v1/tokens", "post", "Get a bearer token", {201: TOKEN, 401: E, 422: E},
+           body=TOKEN_REQUEST, auth=False)
+def create_token(payload: dict[str, Any]):
+    user = account_services.authenticate(db.session, payload["email"], payload["password"])
+    if user is None:
+        raise Unauthorized()
+    token, expires = account_services.issue_token(
+        db.session, user, current_app.config["API_TOKEN_HOURS"])
+    db.session.commit()
+    return jsonify(token=token, expires_at=iso(expires)), 201
+
+
+@bp.route("/tokens", methods=["DELETE"])
+@operation("/api/v1/tokens", "delete", "Revoke the bearer token in use", {204: None, 401: E})
+def revoke_token():
+    header = request.headers.get("Authorization", "")
+    if header[:7].lower() != "bearer ":
+        raise Unauthorized()
+    account_services.revoke_token(db.session, header[7:].strip())
+    db.session.commit()
+    return "", 204
+
+
+@bp.route("/users", methods=["POST"])
+@operation("/api/v1/users", "post", "Register a participant", {201: USER, 422: E},
+           body=USER_REQUEST, auth=False)
+def create_user(payload: dict[str, Any]):
+    data = account_services.Registration(
+        full_name=payload["full_name"], email=payload["email"], phone=payload["phone"],
+        unit_id=payload["unit_id"], password=payload["password"])
+    user = account_services.register(db.session, data)
+    db.session.commit()
+    return jsonify(id=user.id, email=user.email, full_name=user.full_name,
+                   unit_id=user.unit_id), 201
+
+
+@bp.route("/units")
+@operation("/api/v1/units", "get", "List the units to register with", {200: UNITS}, auth=False)
+def list_units():
+    units = account_services.active_units(db.session)
+    return jsonify([{"id": u.id, "name": u.name, "block": u.block.name if u.block else None}
+                    for u in units])
+
+
+# --- Contests and attempts ---------------------------------------------------------------
+
+def round_json(rnd, now: datetime) -> dict[str, Any]:
+    return {
+        "id": rnd.id, "title": rnd.title, "kind": rnd.kind,
+        "opens_at": iso(rnd.opens_at), "closes_at": iso(rnd.closes_at),
+        "question_count": rnd.question_count, "time_limit_s": rnd.time_limit_s,
+        "max_attempts": None if rnd.is_practice else rnd.max_attempts,
+        "status": quiz.round_status(rnd, now),
+    }
+
+
+@bp.route("/contests")
+@operation("/api/v1/contests", "get", "List contests and their rounds", {200: CONTESTS},
+           auth=False)
+def list_contests():
+    now = clock.now()
+    return jsonify([
+        {"id": c.id, "title": c.title, "description": c.description,
+         "rounds": [round_json(r, now) for r in c.rounds]}
+        for c in quiz.public_contests(db.session)
+    ])
+
+
+def attempt_start_json(attempt: Attempt, now: datetime) -> dict[str, Any]:
+    items = quiz.attempt_items(db.session, attempt, review=False)
+    rnd = attempt.round
+    return {
+        "id": attempt.id,
+        "deadline": iso(attempt.deadline),
+        "server_time": iso(now),
+        "prediction_enabled": rnd.prediction_kind is not None,
+        "prediction_question": quiz.prediction_question(rnd),
+        "prediction": attempt.prediction,
+        "questions": [
+            {"id": i.question_id, "position": i.position, "text": i.text, "multiple": i.multiple,
+             "options": [{"id": oid, "text": text} for oid, text in i.options]}
+            for i in items
+        ],
+        "answers": {str(i.question_id): i.chosen for i in items if i.chosen},
+    }
+
+
+@bp.route("/rounds/<int:round_id>/attempts", methods=["POST"])
+@operation("/api/v1/rounds/{round_id}/attempts", "post", "Start or resume an attempt",
+           {200: ATTEMPT_START, 201: ATTEMPT_START, 401: E, 403: E, 404: E, 409: E})
+def start_attempt(round_id: int):
+    user_id = require_user_id()
+    now = clock.now()
+    started = quiz.start_attempt(db.session, user_id, round_id, now, _grace())
+    body = attempt_start_json(started.attempt, now)
+    db.session.commit()
+    return jsonify(body), 201 if started.created else 200
+
+
+@bp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["PUT"])
+@operation("/api/v1/attempts/{attempt_id}/answers/{question_id}", "put", "Save one answer",
+           {200: ANSWER, 401: E, 404: E, 409: E, 422: E}, body=ANSWER_REQUEST)
+def save_answer(attempt_id: int, question_id: int, payload: dict[str, Any]):
+    user_id = require_user_id()
+    now = clock.now()
+    ids = payload["option_ids"]
+    quiz.save_answer(db.session, user_id, attempt_id, question_id, ids, now, _grace())
+    db.session.commit()
+    return jsonify(question_id=question_id, option_ids=sorted(set(ids)), saved_at=iso(now))
+
+
+@bp.route("/attempts/<int:attempt_id>/prediction", methods=["PUT"])
+@operation("/api/v1/attempts/{attempt_id}/prediction", "put", "Save the prediction",
+           {200: PREDICTION, 401: E, 404: E, 409: E, 422: E}, body=PREDICTION_REQUEST)
+def save_prediction(attempt_id: int, payload: dict[str, Any]):
+    user_id = require_user_id()
+    quiz.set_prediction(db.session, user_id, attempt_id, payload["value"], clock.now(), _grace())
+    db.session.commit()
+    return jsonify(value=payload["value"])
+
+
+def result_json(attempt: Attempt) -> dict[str, Any]:
+    return {"status": attempt.status, "score": attempt.score, "max_score": attempt.max_score,
+            "duration_ms": attempt.duration_ms}
+
+
+@bp.route("/attempts/<int:attempt_id>/submission", methods=["POST"])
+@operation("/api/v1/attempts/{attempt_id}/submission", "post",
+           "Submit (idempotent: a repeat returns the same result)", {200: RESULT, 401: E, 404: E})
+def submit_attempt(attempt_id: int):
+    user_id = require_user_id()
+    attempt = quiz.submit(db.session, user_id, attempt_id, clock.now(), _grace())
+    body = result_json(attempt)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@operation("/api/v1/attempts/{attempt_id}", "get", "An attempt's status, score and review",
+           {200: ATTEMPT, 401: E, 404: E})
+def get_attempt(attempt_id: int):
+    user_id = require_user_id()
+    now = clock.now()
+    attempt = quiz.attempt_for(db.session, attempt_id, user_id)
+    quiz.close_if_overdue(db.session, attempt, now, _grace())
+    review = None
+    if quiz.review_allowed(attempt, now):
+        review = [
+            {"question_id": i.question_id, "position": i.position, "text": i.text,
+             "options": [{"id": oid, "text": text} for oid, text in i.options],
+             "chosen": i.chosen, "correct": i.correct or [], "points": i.points,
+             "explanation": i.explanation or "", "legal_basis": i.legal_basis or ""}
+            for i in quiz.attempt_items(db.session, attempt, review=True)
+        ]
+    body = {
+        "id": attempt.id, "round_id": attempt.round_id, "status": attempt.status,
+        "number": attempt.number, "started_at": iso(attempt.started_at),
+        "deadline": iso(attempt.deadline), "server_time": iso(now),
+        "submitted_at": iso(attempt.submitted_at), "score": attempt.score,
+        "max_score": attempt.max_score, "duration_ms": attempt.duration_ms,
+        "prediction": attempt.prediction, "review": review,
+    }
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(build_spec())
+
+

@@ -1,0 +1,108 @@
+"""Organiser operations on contests, boards and rounds (writes + audit; the caller commits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from ..domain import ValidationFailed
+from ..organiser.models import record
+from . import rules
+from .models import Board, BlueprintLine, Contest, Round
+from .services import round_has_attempts
+
+RULE_FIELDS = ("kind", "opens_at", "question_count", "time_limit_s", "max_attempts",
+               "counting", "reveal", "prediction_kind")
+
+
+@dataclass
+class RoundData:
+    title: str
+    kind: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    question_count: int
+    time_limit_s: int
+    max_attempts: int | None
+    counting: str
+    reveal: str
+    prediction_kind: str | None
+    lines: list[tuple[int | None, int | None, str | None, int]]  # board, topic, difficulty, n
+
+
+def save_contest(session: Session, actor_id: int, contest: Contest | None, title: str,
+                 description: str, rules_text: str, published: bool) -> Contest:
+    before = None
+    if contest is None:
+        contest = Contest()
+        session.add(contest)
+    else:
+        before = {"title": contest.title, "published": contest.published}
+    contest.title, contest.description = title.strip(), description or ""
+    contest.rules_text, contest.published = rules_text or "", published
+    session.flush()
+    record(actor_id, "contest.save", contest, before,
+           {"title": contest.title, "published": published})
+    return contest
+
+
+def add_board(session: Session, actor_id: int, contest: Contest, name: str) -> Board:
+    name = " ".join(name.split())
+    if any(b.name == name for b in contest.boards):
+        raise ValidationFailed(name=_l("Cuộc thi đã có bảng với tên này."))
+    board = Board(contest_id=contest.id, name=name, position=len(contest.boards))
+    session.add(board)
+    session.flush()
+    record(actor_id, "board.create", board, after={"name": name, "contest_id": contest.id})
+    return board
+
+
+def _check_lines(data: RoundData) -> None:
+    by_board: dict[int | None, int] = {}
+    for board_id, _topic, _diff, count in data.lines:
+        by_board[board_id] = by_board.get(board_id, 0) + count
+    for total in by_board.values():
+        if total != data.question_count:
+            raise ValidationFailed(lines=_l(
+                "Tổng số câu theo cơ cấu đề (%(total)s) phải bằng số câu hỏi (%(n)s).",
+                total=total, n=data.question_count))
+
+
+def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | None,
+               data: RoundData) -> Round:
+    """Create or edit a round. Once an attempt exists only the title and closing time change."""
+    _check_lines(data)
+    if rnd is not None and round_has_attempts(session, rnd.id):
+        changed = [f for f in RULE_FIELDS if getattr(rnd, f) != getattr(data, f)]
+        current_lines = sorted(repr((ln.board_id, ln.topic_id, ln.difficulty, ln.count))
+                               for ln in rnd.blueprint)
+        if changed or current_lines != sorted(repr(tuple(line)) for line in data.lines):
+            raise rules.RoundLocked(fields=",".join(changed) or "blueprint")
+        before = {"closes_at": rnd.closes_at.isoformat() if rnd.closes_at else None,
+                  "title": rnd.title}
+        rnd.title, rnd.closes_at = data.title, data.closes_at
+        session.flush()
+        record(actor_id, "round.update_locked", rnd, before,
+               {"closes_at": data.closes_at.isoformat() if data.closes_at else None,
+                "title": data.title})
+        return rnd
+    creating = rnd is None
+    if rnd is None:
+        rnd = Round(contest_id=contest.id, position=len(contest.rounds))
+        session.add(rnd)
+    for field in ("title", "kind", "opens_at", "closes_at", "question_count", "time_limit_s",
+                  "max_attempts", "counting", "reveal", "prediction_kind"):
+        setattr(rnd, field, getattr(data, field))
+    if rnd.kind == "practice":
+        rnd.closes_at = None
+        rnd.prediction_kind = None
+    rnd.blueprint = [BlueprintLine(board_id=b, topic_id=t, difficulty=d, count=n)
+                     for b, t, d, n in data.lines]
+    session.flush()
+    record(actor_id, "round.create" if creating else "round.update", rnd, None,
+           {"title": rnd.title, "kind": rnd.kind, "question_count": rnd.question_count,
+            "time_limit_s": rnd.time_limit_s})
+    return rnd

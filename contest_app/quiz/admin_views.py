@@ -1,0 +1,141 @@
+"""Organiser pages for contests, boards and rounds."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..accounts.models import ROLE_ORGANISER
+from ..bank.models import Topic
+from ..domain import DomainError, ValidationFailed
+from ..errors import ERRORS
+from ..extensions import db
+from ..security import role_required
+from . import admin
+from .forms import BoardForm, ContestForm, RoundForm
+from .models import Attempt, Contest, Round
+from .services import round_has_attempts
+
+bp = Blueprint("quiz_admin", __name__, url_prefix="/ban-to-chuc/cuoc-thi")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def contests():
+    form = ContestForm()
+    if form.validate_on_submit():
+        contest = admin.save_contest(db.session, current_user.id, None, form.title.data,
+                                     form.description.data, form.rules_text.data,
+                                     form.published.data)
+        db.session.commit()
+        flash(_("Đã tạo cuộc thi."), "success")
+        return redirect(url_for(".contest", contest_id=contest.id))
+    rows = list(db.session.scalars(select(Contest).order_by(Contest.created_at.desc())))
+    counts = dict(db.session.execute(
+        select(Round.contest_id, func.count(Attempt.id)).join(Attempt, Attempt.round_id == Round.id)
+        .group_by(Round.contest_id)).all())
+    status = 422 if request.method == "POST" else 200
+    return render_template("quiz_admin/contests.html", contests=rows, form=form,
+                           counts=counts), status
+
+
+@bp.route("/<int:contest_id>", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def contest(contest_id: int):
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    form = ContestForm(obj=contest)
+    board_form = BoardForm(prefix="board")
+    status = 200
+    if request.method == "POST" and request.form.get("kind") == "board":
+        if board_form.validate_on_submit():
+            try:
+                admin.add_board(db.session, current_user.id, contest, board_form.name.data)
+            except ValidationFailed as err:
+                db.session.rollback()
+                board_form.name.errors = [str(err.fields["name"])]
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Đã thêm bảng thi."), "success")
+                return redirect(url_for(".contest", contest_id=contest.id))
+        else:
+            status = 422
+    elif form.validate_on_submit():
+        admin.save_contest(db.session, current_user.id, contest, form.title.data,
+                           form.description.data, form.rules_text.data, form.published.data)
+        db.session.commit()
+        flash(_("Đã lưu cuộc thi."), "success")
+        return redirect(url_for(".contest", contest_id=contest.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("quiz_admin/contest.html", contest=contest, form=form,
+                           board_form=board_form), status
+
+
+def _round_form(contest: Contest, rnd: Round | None) -> RoundForm:
+    form = RoundForm(obj=rnd)
+    topics = list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.name)))
+    for entry in form.lines:
+        entry.form.topic_id.choices = [(0, _("Mọi chủ đề"))] + [(t.id, t.name) for t in topics]
+        entry.form.board_id.choices = [(0, _("Mọi bảng"))] + [(b.id, b.name)
+                                                             for b in contest.boards]
+    if request.method == "GET" and rnd is not None:
+        form.time_limit_min.data = rnd.time_limit_s // 60
+        form.max_attempts.data = rnd.max_attempts or 0
+        form.prediction_kind.data = rnd.prediction_kind or ""
+        for entry, line in zip(form.lines, rnd.blueprint, strict=False):
+            entry.form.board_id.data = line.board_id or 0
+            entry.form.topic_id.data = line.topic_id or 0
+            entry.form.difficulty.data = line.difficulty or ""
+            entry.form.count.data = line.count
+    return form
+
+
+def _round_data(form: RoundForm) -> admin.RoundData:
+    lines = [
+        (e.form.board_id.data or None, e.form.topic_id.data or None,
+         e.form.difficulty.data or None, e.form.count.data)
+        for e in form.lines if e.form.count.data
+    ]
+    return admin.RoundData(
+        title=form.title.data, kind=form.kind.data, opens_at=form.opens_at.data,
+        closes_at=form.closes_at.data, question_count=form.question_count.data,
+        time_limit_s=form.time_limit_min.data * 60,
+        max_attempts=form.max_attempts.data or None, counting=form.counting.data,
+        reveal=form.reveal.data, prediction_kind=form.prediction_kind.data or None, lines=lines,
+    )
+
+
+@bp.route("/<int:contest_id>/vong-thi/moi", methods=["GET", "POST"])
+@bp.route("/<int:contest_id>/vong-thi/<int:round_id>", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def round_edit(contest_id: int, round_id: int | None = None):
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    rnd = None
+    if round_id is not None:
+        rnd = db.session.get(Round, round_id)
+        if rnd is None or rnd.contest_id != contest.id:
+            abort(404)
+    form = _round_form(contest, rnd)
+    locked = rnd is not None and round_has_attempts(db.session, rnd.id)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            saved = admin.save_round(db.session, current_user.id, contest, rnd, _round_data(form))
+        except DomainError as err:
+            db.session.rollback()
+            if err.code == "validation_failed":
+                form.question_count.errors = [str(m) for m in err.fields.values()]
+            else:
+                flash(str(ERRORS[err.code][1]), "danger")
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Đã lưu vòng thi."), "success")
+            return redirect(url_for(".round_edit", contest_id=contest.id, round_id=saved.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("quiz_admin/round.html", contest=contest, rnd=rnd, form=form,
+                           locked=locked), status

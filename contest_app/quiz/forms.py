@@ -1,0 +1,107 @@
+"""Organiser forms for contests, boards and rounds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import DateTimeLocalInput
+
+REQUIRED = _l("Vui lòng điền thông tin này.")
+
+
+class LocalDateTimeField(Field):
+    """A datetime typed in the contest's time zone (dd/mm/yyyy hh:mm), stored aware in UTC."""
+
+    widget = DateTimeLocalInput()
+    FORMAT = "%Y-%m-%dT%H:%M"
+
+    def _tz(self) -> ZoneInfo:
+        return ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data:
+            return self.data.astimezone(self._tz()).strftime(self.FORMAT)
+        return ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            naive = datetime.strptime(valuelist[0].strip()[:16], self.FORMAT)
+        except ValueError as err:
+            self.data = None
+            raise ValueError(str(_l("Thời gian không hợp lệ."))) from err
+        self.data = naive.replace(tzinfo=self._tz())
+
+
+class ContestForm(FlaskForm):
+    title = StringField(_l("Tên cuộc thi"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    description = TextAreaField(_l("Giới thiệu ngắn"), validators=[Optional(), Length(max=2000)])
+    rules_text = TextAreaField(_l("Thể lệ"), validators=[Optional(), Length(max=50000)])
+    published = BooleanField(_l("Hiển thị công khai"), default=True)
+
+
+class BoardForm(FlaskForm):
+    name = StringField(_l("Tên bảng thi"), validators=[DataRequired(REQUIRED), Length(max=200)])
+
+
+class BlueprintLineForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    board_id = SelectField(_l("Bảng"), coerce=int, validate_choice=False, default=0)
+    topic_id = SelectField(_l("Chủ đề"), coerce=int, validate_choice=False, default=0)
+    difficulty = SelectField(_l("Mức độ"), choices=[
+        ("", _l("Mọi mức độ")), ("easy", _l("Dễ")), ("medium", _l("Trung bình")),
+        ("hard", _l("Khó"))], default="")
+    count = IntegerField(_l("Số câu"), validators=[Optional(), NumberRange(min=0, max=200)])
+
+
+class RoundForm(FlaskForm):
+    title = StringField(_l("Tên vòng thi"), validators=[DataRequired(REQUIRED), Length(max=255)])
+    kind = SelectField(_l("Loại vòng"), choices=[("official", _l("Chính thức")),
+                                                ("practice", _l("Thi thử (không xếp hạng)"))])
+    opens_at = LocalDateTimeField(_l("Mở lúc"))
+    closes_at = LocalDateTimeField(_l("Đóng lúc"))
+    question_count = IntegerField(_l("Số câu hỏi"), validators=[
+        DataRequired(REQUIRED), NumberRange(min=1, max=200)])
+    time_limit_min = IntegerField(_l("Thời gian làm bài (phút)"), validators=[
+        DataRequired(REQUIRED), NumberRange(min=1, max=600)])
+    max_attempts = IntegerField(_l("Số lượt thi (0 = không giới hạn)"), default=1,
+                                validators=[Optional(), NumberRange(min=0, max=1000)])
+    counting = SelectField(_l("Lượt được tính"), choices=[
+        ("best", _l("Lượt tốt nhất")), ("first", _l("Lượt đầu tiên")),
+        ("last", _l("Lượt cuối cùng"))])
+    reveal = SelectField(_l("Công bố đáp án"), choices=[
+        ("after_submit", _l("Ngay sau khi nộp bài")),
+        ("after_close", _l("Sau khi vòng thi kết thúc")), ("never", _l("Không công bố"))])
+    prediction_kind = SelectField(_l("Câu hỏi dự đoán"), choices=[
+        ("", _l("Không có")),
+        ("full_marks", _l("Số người trả lời đúng tất cả các câu")),
+        ("participants", _l("Số người tham gia vòng thi"))], default="")
+    lines = FieldList(FormField(BlueprintLineForm), min_entries=6, max_entries=30)
+
+    def validate_closes_at(self, field: LocalDateTimeField) -> None:
+        if self.kind.data == "official":
+            if not self.opens_at.data or not field.data:
+                raise ValidationError(_l("Vòng thi chính thức cần thời gian mở và đóng."))
+            if field.data <= self.opens_at.data:
+                raise ValidationError(_l("Thời gian đóng phải sau thời gian mở."))

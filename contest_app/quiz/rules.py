@@ -1,0 +1,274 @@
+"""Quiz rules in plain Python: drawing questions, timing, scoring, review permission.
+
+Nothing here imports Flask or the database session; inputs are plain values and an explicit
+`now`, so the rules are tested directly with hand-built cases."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from ..domain import DomainError
+
+# --- Errors -------------------------------------------------------------------------------
+
+
+class RoundNotOpen(DomainError):
+    code = "round_not_open"
+
+
+class NoAttemptsLeft(DomainError):
+    code = "no_attempts_left"
+
+
+class AttemptClosed(DomainError):
+    """The attempt was submitted, or its deadline has passed: nothing more is accepted."""
+
+    code = "attempt_closed"
+
+
+class InvalidOption(DomainError):
+    code = "invalid_option"
+
+
+class BankTooSmall(DomainError):
+    code = "bank_too_small"
+
+
+class BoardRequired(DomainError):
+    code = "board_required"
+
+
+class RoundLocked(DomainError):
+    """A round's rules cannot change once an attempt exists (closing time excepted)."""
+
+    code = "round_locked"
+
+
+# --- Drawing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An approved question's current version, as the draw sees it."""
+
+    question_id: int
+    version_id: int
+    topic_id: int
+    difficulty: str
+    option_count: int
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class BlueprintSpec:
+    """Draw `count` questions of `topic_id` and `difficulty` (None means any)."""
+
+    count: int
+    topic_id: int | None = None
+    difficulty: str | None = None
+
+    def matches(self, c: Candidate) -> bool:
+        return (self.topic_id is None or c.topic_id == self.topic_id) and (
+            self.difficulty is None or c.difficulty == self.difficulty
+        )
+
+    @property
+    def specificity(self) -> int:
+        return (self.topic_id is not None) * 2 + (self.difficulty is not None)
+
+
+@dataclass(frozen=True)
+class DrawnItem:
+    position: int
+    question_id: int
+    version_id: int
+    option_order: tuple[int, ...]  # original option indexes in display order
+    multiple: bool = False
+
+    @property
+    def option_count(self) -> int:
+        return len(self.option_order)
+
+
+def draw_questions(
+    candidates: Sequence[Candidate],
+    blueprint: Sequence[BlueprintSpec],
+    seed: int,
+    seen: Mapping[int, int] | None = None,
+) -> list[DrawnItem]:
+    """Draw questions by the blueprint, shuffle their order and their options.
+
+    The same inputs and seed always give the same draw. Questions the participant has been shown
+    before (`seen`: question id -> times shown) are avoided while the bank allows it; otherwise
+    the least-seen come first. The most specific blueprint lines are served first so that a
+    general line never takes a question a specific line needs. Raises BankTooSmall."""
+    rng = random.Random(seed)
+    seen = seen or {}
+    ordered = sorted(
+        (c for c in candidates), key=lambda c: c.question_id
+    )  # input order never matters
+    taken: set[int] = set()
+    chosen: list[Candidate] = []
+    lines = sorted(enumerate(blueprint), key=lambda pair: (-pair[1].specificity, pair[0]))
+    for _, line in lines:
+        if line.count <= 0:
+            continue
+        pool = [c for c in ordered if c.question_id not in taken and line.matches(c)]
+        if len(pool) < line.count:
+            raise BankTooSmall(
+                f"blueprint line needs {line.count}, bank has {len(pool)}",
+                needed=line.count,
+                available=len(pool),
+                topic_id=line.topic_id,
+                difficulty=line.difficulty,
+            )
+        rng.shuffle(pool)
+        pool.sort(key=lambda c: seen.get(c.question_id, 0))  # stable: random among equals
+        picked = pool[: line.count]
+        taken.update(c.question_id for c in picked)
+        chosen.extend(picked)
+    rng.shuffle(chosen)
+    items = []
+    for position, c in enumerate(chosen, start=1):
+        order = list(range(c.option_count))
+        rng.shuffle(order)
+        items.append(DrawnItem(position, c.question_id, c.version_id, tuple(order), c.multiple))
+    return items
+
+
+def new_seed(rng: random.Random | None = None) -> int:
+    return (rng or random.SystemRandom()).randrange(1, 2**31 - 1)
+
+
+# --- Time ---------------------------------------------------------------------------------
+
+ROUND_UPCOMING = "upcoming"
+ROUND_OPEN = "open"
+ROUND_CLOSED = "closed"
+
+
+def round_status(now: datetime, opens_at: datetime | None, closes_at: datetime | None) -> str:
+    """upcoming / open / closed; a missing bound means always open on that side."""
+    if opens_at is not None and now < opens_at:
+        return ROUND_UPCOMING
+    if closes_at is not None and now >= closes_at:
+        return ROUND_CLOSED
+    return ROUND_OPEN
+
+
+def attempt_deadline(
+    started_at: datetime,
+    time_limit_s: int,
+    closes_at: datetime | None,
+    extra_s: int = 0,
+) -> datetime:
+    """The server's deadline: start + limit + extra time, never after the round closes
+    (extra time also extends that bound for the participant it was granted to)."""
+    deadline = started_at + timedelta(seconds=time_limit_s + extra_s)
+    if closes_at is not None:
+        deadline = min(deadline, closes_at + timedelta(seconds=extra_s))
+    return deadline
+
+
+def is_overdue(now: datetime, deadline: datetime, grace_s: int) -> bool:
+    """True once the deadline plus the network grace has passed."""
+    return now > deadline + timedelta(seconds=grace_s)
+
+
+def remaining_seconds(now: datetime, deadline: datetime) -> int:
+    return max(0, int((deadline - now).total_seconds()))
+
+
+def duration_ms(started_at: datetime, ended_at: datetime) -> int:
+    return max(0, int((ended_at - started_at) / timedelta(milliseconds=1)))
+
+
+def attempts_left(max_attempts: int | None, used: int) -> int | None:
+    """None means unlimited."""
+    if max_attempts is None:
+        return None
+    return max(0, max_attempts - used)
+
+
+# --- Scoring ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    """One item to score: the display ids chosen, the display order and the key."""
+
+    chosen: tuple[int, ...] | None  # 1-based display ids
+    option_order: tuple[int, ...]
+    correct: frozenset[int]  # original indexes
+    weight: int = 1
+
+
+def chosen_original(chosen: Iterable[int] | None, option_order: Sequence[int]) -> set[int]:
+    """Map display ids (1-based) to original option indexes, ignoring ids out of range."""
+    result = set()
+    for display_id in chosen or ():
+        if 1 <= display_id <= len(option_order):
+            result.add(option_order[display_id - 1])
+    return result
+
+
+def display_ids(original: Iterable[int], option_order: Sequence[int]) -> list[int]:
+    """Map original option indexes to the display ids of this attempt."""
+    position = {orig: i + 1 for i, orig in enumerate(option_order)}
+    return sorted(position[o] for o in original if o in position)
+
+
+def item_points(item: ScoredItem) -> int:
+    """Full weight when the chosen set is exactly the key (multiple answers included)."""
+    picked = chosen_original(item.chosen, item.option_order)
+    return item.weight if picked and picked == set(item.correct) else 0
+
+
+@dataclass
+class Score:
+    points: list[int] = field(default_factory=list)
+    max_score: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.points)
+
+
+def score_items(items: Sequence[ScoredItem]) -> Score:
+    return Score(points=[item_points(i) for i in items], max_score=sum(i.weight for i in items))
+
+
+# --- Review -------------------------------------------------------------------------------
+
+REVEAL_AFTER_SUBMIT = "after_submit"
+REVEAL_AFTER_CLOSE = "after_close"
+REVEAL_NEVER = "never"
+
+
+def review_allowed(
+    reveal: str, finished: bool, now: datetime, closes_at: datetime | None
+) -> bool:
+    """May the participant see the key and explanations of a finished attempt?"""
+    if not finished:
+        return False
+    if reveal == REVEAL_AFTER_SUBMIT:
+        return True
+    if reveal == REVEAL_AFTER_CLOSE:
+        return closes_at is None or now >= closes_at
+    return False
+
+
+def validate_choice(option_ids: Sequence[int], option_count: int, multiple: bool) -> list[int]:
+    """Check display ids for one question; returns them sorted and unique or raises."""
+    ids = sorted(set(option_ids))
+    if len(ids) != len(option_ids):
+        raise InvalidOption("duplicate option", option_ids="duplicate")
+    if any(not isinstance(i, int) or isinstance(i, bool) or i < 1 or i > option_count
+           for i in ids):
+        raise InvalidOption("option out of range", option_ids="out_of_range")
+    if not multiple and len(ids) > 1:
+        raise InvalidOption("single-answer question", option_ids="single")
+    return ids
