@@ -7,12 +7,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
+from werkzeug.routing import IntegerConverter, Map
 
 from .config import CONFIGS, KNOWN_WEAK_KEYS, Config, instance_secret
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_ID = 2**31 - 1
 
 
 class InsecureConfiguration(RuntimeError):
@@ -71,6 +73,8 @@ def _configure(app: Flask, config: type[Config] | dict[str, Any] | str | None) -
 
 
 def _locale() -> str:
+    if not has_request_context():
+        return "vi"
     lang = request.cookies.get("lang")
     if lang in ("vi", "en"):
         return lang
@@ -100,8 +104,18 @@ def _register_extensions(app: Flask) -> None:
     register_template_helpers(app)
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` URL parts are database ids: larger than a 32-bit key is simply not found."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     from .accounts.views import bp as accounts_bp
+    from .bank.views import bp as bank_bp
     from .cli import register_cli
     from .errors import register_error_handlers
     from .main.views import bp as main_bp
@@ -112,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(bank_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(quiz_admin_bp)
     from .api import bp as api_bp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .domain import ValidationFailed
 from .extensions import db
@@ -34,6 +34,7 @@ def create_organiser(email: str, full_name: str, phone: str, password: str) -> N
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load demo units, accounts and contest (idempotent) and print the demo logins."""
     from .demo import load_demo
@@ -46,5 +47,10 @@ def demo_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .bank.cli import bank_cli
+    from .quiz.cli import attempts_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(attempts_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(bank_cli)

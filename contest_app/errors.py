@@ -25,7 +25,8 @@ ERRORS: dict[str, tuple[int, object]] = {
     ),
     "invalid_option": (422, _l("Phương án đã chọn không thuộc câu hỏi này.")),
     "bank_too_small": (
-        409, _l("Ngân hàng câu hỏi chưa đủ câu để tạo đề cho vòng thi này. Vui lòng báo ban tổ chức.")
+        409,
+        _l("Ngân hàng câu hỏi chưa đủ câu để tạo đề cho vòng thi này. Vui lòng báo ban tổ chức."),
     ),
     "board_required": (409, _l("Bạn cần chọn bảng thi trước khi bắt đầu làm bài.")),
     "round_locked": (

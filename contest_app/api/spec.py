@@ -98,7 +98,7 @@ def build_spec() -> dict[str, Any]:
     for op in OPERATIONS:
         params = [
             {"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer", "minimum": 1}}
+             "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
             for name in _path_params(op["path"])
         ] + op["parameters"]
         entry: dict[str, Any] = {
@@ -110,7 +110,8 @@ def build_spec() -> dict[str, Any]:
                     **({"content": {"application/json": {"schema": schema}}}
                        if schema is not None else {}),
                 }
-                for code, schema in op["responses"].items()
+                # Any call presenting an invalid bearer token is refused with 401.
+                for code, schema in {401: ERROR, **op["responses"]}.items()
             },
         }
         if params:

@@ -43,7 +43,7 @@ USER_REQUEST = {
         "password": {"type": "string", "maxLength": 200},
         "full_name": {"type": "string", "maxLength": 150},
         "phone": {"type": "string", "maxLength": 20},
-        "unit_id": {"type": "integer"},
+        "unit_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
     },
 }
 USER = {"type": "object", "required": ["id", "email", "full_name", "unit_id"],

@@ -14,7 +14,9 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def index():
     contests = quiz_services.public_contests(db.session)
-    return render_template("main/index.html", contests=contests, now=now())
+    moment = now()
+    statuses = {r.id: quiz_services.round_status(r, moment) for c in contests for r in c.rounds}
+    return render_template("main/index.html", contests=contests, statuses=statuses)
 
 
 @bp.route("/ngon-ngu/<code>")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..domain import ValidationFailed
 from ..organiser.models import record
 from . import rules
-from .models import Board, BlueprintLine, Contest, Round
+from .models import BlueprintLine, Board, Contest, Round
 from .services import round_has_attempts
 
 RULE_FIELDS = ("kind", "opens_at", "question_count", "time_limit_s", "max_attempts",

@@ -158,15 +158,18 @@ def start_attempt(
     (partial unique index) and a duplicate attempt number; the loser resumes the winner's."""
     rnd = get_round(session, round_id)
     current = in_progress_attempt(session, round_id, user_id)
-    if current is not None:
-        if not close_if_overdue(session, current, now, grace_s):
-            return Started(current, False)
+    if current is not None and not close_if_overdue(session, current, now, grace_s):
+        return Started(current, False)
     if round_status(rnd, now) != rules.ROUND_OPEN:
-        raise rules.RoundNotOpen(status=round_status(rnd, now))
+        raise rules.RoundNotOpen()
     used = attempts_used(session, round_id, user_id)
     max_attempts = None if rnd.kind == ROUND_PRACTICE else rnd.max_attempts
     if rules.attempts_left(max_attempts, used) == 0:
-        raise rules.NoAttemptsLeft(used=used)
+        # A simultaneous start may have created the attempt we count: resume it.
+        current = in_progress_attempt(session, round_id, user_id)
+        if current is not None and not close_if_overdue(session, current, now, grace_s):
+            return Started(current, False)
+        raise rules.NoAttemptsLeft()
     board_id = board_for(session, rnd, user_id)
     seed = seed if seed is not None else rules.new_seed()
     drawn = rules.draw_questions(

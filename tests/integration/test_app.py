@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from contest_app import InsecureConfiguration, create_app
 from contest_app.accounts.models import Unit, User
-from contest_app.extensions import db
+from contest_app.extensions import db, limiter
 from tests.conftest import csrf_token, login, make_test_config
 
 
@@ -121,13 +121,18 @@ def test_login_is_rate_limited(app, database_url, make_user, monkeypatch, tmp_pa
     user = make_user()
     limited = create_app(make_test_config(database_url, RATELIMIT_ENABLED=True,
                                           LOGIN_RATE_LIMIT="3 per minute"))
-    client = limited.test_client()
-    statuses = [login(client, user.email, "sai").status_code for _ in range(4)]
-    assert statuses[:3] == [422, 422, 422]
-    assert statuses[3] == 429
-    assert "thao tác quá nhanh" in client.post(
-        "/tai-khoan/dang-nhap", data={"email": user.email, "password": "x",
-                                      "csrf_token": csrf_token(client)}).get_data(as_text=True)
+    try:
+        client = limited.test_client()
+        statuses = [login(client, user.email, "sai").status_code for _ in range(4)]
+        assert statuses[:3] == [422, 422, 422]
+        assert statuses[3] == 429
+        assert "thao tác quá nhanh" in client.post(
+            "/tai-khoan/dang-nhap", data={"email": user.email, "password": "x",
+                                          "csrf_token": csrf_token(client)}).get_data(
+            as_text=True)
+    finally:  # the limiter is one extension object shared by every app in this process
+        limiter.reset()
+        limiter.enabled = False
 
 
 def test_cli_create_organiser(app) -> None:
