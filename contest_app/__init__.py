@@ -122,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     from .organiser.views import bp as organiser_bp
     from .quiz.admin_views import bp as quiz_admin_bp
     from .quiz.views import bp as quiz_bp
+    from .rankings.admin_views import bp as rankings_admin_bp
+    from .rankings.views import bp as rankings_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -129,6 +131,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bank_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(quiz_admin_bp)
+
+    app.register_blueprint(rankings_bp)
+    app.register_blueprint(rankings_admin_bp)
     from .api import bp as api_bp
 
     app.register_blueprint(api_bp)

@@ -13,3 +13,10 @@ from .quiz.models import (  # noqa: F401
     Participation,
     Round,
 )
+from .rankings.models import (  # noqa: F401
+    Exclusion,
+    PrizeTier,
+    RankingRow,
+    RankingSnapshot,
+    UnitRankingRow,
+)

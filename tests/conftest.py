@@ -55,13 +55,16 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
                 conn.execute(text("CREATE SCHEMA public"))
         from flask_migrate import upgrade
 
-        upgrade()
+        upgrade(revision="heads")
     yield application
 
 
 def _truncate_all() -> None:
+    from sqlalchemy import inspect
+
     engine = db.engine
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    existing = set(inspect(engine).get_table_names())  # the migrations' test checks the rest
+    tables = [t.name for t in reversed(db.metadata.sorted_tables) if t.name in existing]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             quoted = ", ".join(f'"{t}"' for t in tables)

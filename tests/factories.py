@@ -80,3 +80,21 @@ def round_(
                                   difficulty=difficulty, count=count))
     session.flush()
     return r
+
+
+def finished_attempt(session: Session, round_row: Round, user_id: int, score: int,
+                     duration_ms: int, submitted_at: datetime, prediction: int | None = None,
+                     number: int = 1, max_score: int | None = None, board_id: int | None = None,
+                     status: str = "submitted"):
+    """A scored attempt written directly (ranking tests do not need the questions)."""
+    from contest_app.quiz.models import Attempt
+
+    attempt = Attempt(
+        round_id=round_row.id, user_id=user_id, board_id=board_id, number=number, seed=1,
+        status=status, started_at=submitted_at - timedelta(milliseconds=duration_ms),
+        deadline=submitted_at + timedelta(minutes=10), submitted_at=submitted_at, score=score,
+        max_score=max_score if max_score is not None else round_row.question_count,
+        duration_ms=duration_ms, prediction=prediction)
+    session.add(attempt)
+    session.flush()
+    return attempt

@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(150))
+    # Unaccented lower-case name and given name (last word), for diacritics-insensitive search.
+    search_name: Mapped[str] = mapped_column(String(150), default="", server_default="")
+    search_given: Mapped[str] = mapped_column(String(60), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(10), unique=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -57,6 +60,13 @@ class User(UserMixin, db.Model):
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
+
+    def set_name(self, full_name: str) -> None:
+        from .rules import unaccent
+
+        self.full_name = " ".join(full_name.split())
+        self.search_name = unaccent(self.full_name)[:150]
+        self.search_given = (self.search_name.rsplit(" ", 1)[-1] if self.search_name else "")[:60]
 
     @property
     def roles(self) -> set[str]:

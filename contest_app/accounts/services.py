@@ -64,13 +64,13 @@ def register(session: Session, data: Registration) -> User:
     if errors:
         raise ValidationFailed(**errors)
     user = User(
-        full_name=" ".join(data.full_name.split()),
         email=normalise_email(data.email),
         phone=normalise_phone(data.phone),
         unit_id=data.unit_id,
         password_hash=hash_password(data.password),
         created_at=now(),
     )
+    user.set_name(data.full_name)
     session.add(user)
     session.flush()
     return user
@@ -123,12 +123,12 @@ def create_user(
         raise ValidationFailed(phone=_l("Số điện thoại này đã được dùng cho một tài khoản khác."))
     user = User(
         email=email,
-        full_name=full_name,
         phone=phone,
         unit_id=unit_id,
         password_hash=hash_password(password),
         role_rows=[UserRole(role=r) for r in sorted(roles)],
     )
+    user.set_name(full_name)
     session.add(user)
     session.flush()
     return user

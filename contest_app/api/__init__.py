@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, views  # noqa: E402,F401  (routes and hooks register on import)
+from . import auth, rankings, views  # noqa: E402,F401  (routes and hooks register on import)

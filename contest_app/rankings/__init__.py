@@ -1,0 +1,1 @@
+"""Rankings: ordering and tie-break rules, unit rankings, published snapshots, exports."""

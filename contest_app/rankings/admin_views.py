@@ -1,0 +1,230 @@
+"""Organiser ranking pages: live ranking, exclusions, prize tiers, settings, publish, exports."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import clock
+from ..accounts.models import ROLE_ORGANISER
+from ..domain import DomainError
+from ..errors import ERRORS, register_domain_error
+from ..extensions import db
+from ..quiz.models import Contest, Round
+from ..security import role_required
+from . import exports, rules, services
+from .models import Exclusion
+
+bp = Blueprint("rankings_admin", __name__, url_prefix="/ban-to-chuc/xep-hang")
+
+register_domain_error("round_still_open", 409,
+                      _l("Vòng thi chưa kết thúc nên chưa thể công bố kết quả."))
+register_domain_error("nothing_to_publish", 409,
+                      _l("Chưa có vòng thi chính thức nào kết thúc."))
+
+
+def _round(round_id: int) -> Round:
+    rnd = db.session.get(Round, round_id)
+    if rnd is None or rnd.kind != "official":
+        abort(404)
+    return rnd
+
+
+def _board(contest: Contest) -> int | None:
+    if not contest.boards:
+        return None
+    ids = [b.id for b in contest.boards]
+    board_id = request.values.get("bang", type=int)
+    return board_id if board_id in ids else ids[0]
+
+
+def _flash_error(err: DomainError) -> None:
+    flash(str(ERRORS.get(err.code, (400, err.detail or err.code))[1]), "danger")
+
+
+@bp.route("/vong-thi/<int:round_id>")
+@role_required(ROLE_ORGANISER)
+def round_live(round_id: int):
+    rnd = _round(round_id)
+    board_id = _board(rnd.contest)
+    page = max(1, request.args.get("trang", 1, type=int))
+    result, actual = services.live_page(db.session, rnd, board_id, page, 100)
+    tiers = {t.level: t.count for t in services.tiers_for(db.session, rnd.contest_id, rnd.id,
+                                                          board_id)}
+    unit_tiers = {t.level: t.count for t in services.tiers_for(
+        db.session, rnd.contest_id, rnd.id, board_id, kind="unit")}
+    return render_template(
+        "rankings_admin/round.html", rnd=rnd, contest=rnd.contest, board_id=board_id,
+        result=result, actual=actual, tiers=tiers, unit_tiers=unit_tiers,
+        exclusions=services.exclusions(db.session, rnd),
+        history=services.history(db.session, rnd.contest_id, rnd.id, board_id),
+        closed=rnd.closes_at is not None and clock.now() >= rnd.closes_at,
+        names=services.PRIZE_NAMES,
+    )
+
+
+@bp.route("/vong-thi/<int:round_id>/loai-bai", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def exclude(round_id: int):
+    rnd = _round(round_id)
+    user_id = request.form.get("user_id", type=int)
+    try:
+        if user_id is None:
+            raise DomainError("missing user")
+        services.exclude(db.session, current_user.id, rnd, user_id,
+                         request.form.get("reason", ""), clock.now())
+    except DomainError as err:
+        db.session.rollback()
+        message = err.fields.get("reason") if err.fields else None
+        flash(message or _("Không thể loại bài này."), "danger")
+        return redirect(url_for(".round_live", round_id=rnd.id)), 303
+    db.session.commit()
+    flash(_("Đã loại bài dự thi khỏi bảng xếp hạng và ghi nhật ký."), "success")
+    return redirect(url_for(".round_live", round_id=rnd.id))
+
+
+@bp.route("/vong-thi/<int:round_id>/phuc-hoi/<int:exclusion_id>", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def reinstate(round_id: int, exclusion_id: int):
+    rnd = _round(round_id)
+    exclusion = db.session.get(Exclusion, exclusion_id)
+    if exclusion is None or exclusion.contest_id != rnd.contest_id:
+        abort(404)
+    services.lift_exclusion(db.session, current_user.id, exclusion,
+                            request.form.get("reason", ""))
+    db.session.commit()
+    flash(_("Đã khôi phục bài dự thi."), "success")
+    return redirect(url_for(".round_live", round_id=rnd.id))
+
+
+@bp.route("/vong-thi/<int:round_id>/giai-thuong", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def prizes(round_id: int):
+    rnd = _round(round_id)
+    board_id = _board(rnd.contest)
+    kind = "unit" if request.form.get("kind") == "unit" else "individual"
+    try:
+        counts = {level: int(request.form.get(f"level_{level}") or 0)
+                  for level in rules.PRIZE_LEVELS}
+        services.set_tiers(db.session, current_user.id, rnd.contest, rnd.id, board_id, kind,
+                           counts)
+    except (ValueError, DomainError):
+        db.session.rollback()
+        flash(_("Số giải phải là số nguyên không âm."), "danger")
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
+    db.session.commit()
+    flash(_("Đã lưu cơ cấu giải thưởng."), "success")
+    return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
+
+
+@bp.route("/vong-thi/<int:round_id>/cong-bo", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def publish(round_id: int):
+    rnd = _round(round_id)
+    if request.form.get("confirm") != "yes":
+        flash(_("Vui lòng đánh dấu xác nhận trước khi công bố."), "warning")
+        return redirect(url_for(".round_live", round_id=rnd.id))
+    try:
+        services.publish_round(db.session, current_user.id, rnd, clock.now())
+    except DomainError as err:
+        db.session.rollback()
+        _flash_error(err)
+        return redirect(url_for(".round_live", round_id=rnd.id))
+    db.session.commit()
+    flash(_("Đã công bố bảng xếp hạng. Trang công khai hiển thị bản vừa công bố."), "success")
+    return redirect(url_for("rankings.round_ranking", round_id=rnd.id))
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={filename}"})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/vong-thi/<int:round_id>/xuat/<string:what>.<string:fmt>")
+@role_required(ROLE_ORGANISER)
+def export(round_id: int, what: str, fmt: str):
+    rnd = _round(round_id)
+    if what not in ("ca-nhan", "don-vi") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id,
+                                         _board(rnd.contest))
+    tz = ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
+    if what == "ca-nhan":
+        header, rows = exports.RANKING_HEADER, exports.ranking_rows(db.session, snapshot, tz)
+    else:
+        header, rows = exports.UNIT_HEADER, exports.unit_rows(db.session, snapshot)
+    name = f"xep-hang-{what}-vong-{rnd.id}-v{snapshot.version}"
+    if fmt == "csv":
+        return _download(exports.to_csv(header, rows), name + ".csv", "text/csv; charset=utf-8")
+    return _download(exports.to_xlsx(what, header, rows), name + ".xlsx", XLSX)
+
+
+@bp.route("/cuoc-thi/<int:contest_id>", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def contest_settings(contest_id: int):
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "settings":
+                _save_settings(contest)
+            elif action == "publish":
+                services.publish_contest(db.session, current_user.id, contest, clock.now())
+            else:
+                abort(400)
+        except DomainError as err:
+            db.session.rollback()
+            _flash_error(err)
+        except ValueError:
+            db.session.rollback()
+            flash(_("Cấu hình xếp hạng không hợp lệ."), "danger")
+        else:
+            db.session.commit()
+            flash(_("Đã lưu."), "success")
+        return redirect(url_for(".contest_settings", contest_id=contest.id))
+    order, formula = services.unit_settings(contest)
+    return render_template("rankings_admin/contest.html", contest=contest,
+                           chain=services.contest_chain(contest), order=order, formula=formula,
+                           rules=rules)
+
+
+def _save_settings(contest: Contest) -> None:
+    from ..organiser.models import record
+
+    chain = [k for k in request.form.getlist("tie_breaks") if k]
+    chain = list(rules.validate_chain(chain))
+    mode = request.form.get("overall_mode", "sum")
+    if mode not in ("sum", "best"):
+        raise ValueError(mode)
+    order = request.form.get("unit_order", "collective_score")
+    kind = request.form.get("formula", "participation_rate")
+    if order not in rules.UNIT_METRICS or kind not in rules.COLLECTIVE_FORMULAS:
+        raise ValueError(order)
+    weights = {k: float(request.form.get(f"w_{k}") or 0)
+               for k in ("participation_rate", "average_score", "prize_points")}
+    points = {str(level): int(request.form.get(f"points_{level}") or 0)
+              for level in rules.PRIZE_LEVELS}
+    before = {"tie_breaks": contest.tie_breaks, "overall_mode": contest.overall_mode,
+              "unit_settings": contest.unit_settings}
+    contest.tie_breaks, contest.overall_mode = chain, mode
+    contest.unit_settings = {"order": order, "formula": kind, "weights": weights,
+                             "prize_points": points}
+    record(current_user.id, "ranking.settings", contest, before,
+           {"tie_breaks": chain, "overall_mode": mode, "unit_settings": contest.unit_settings})

@@ -1,0 +1,407 @@
+"""Ranking services: live rankings, exclusions, prize tiers, publishing snapshots, reading
+published pages. Writes flush; the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy.orm import Session
+
+from ..accounts.models import Block, Unit, User
+from ..accounts.rules import unaccent
+from ..domain import NotFound, ValidationFailed
+from ..organiser.models import record
+from ..quiz.models import ROUND_OFFICIAL, Board, Contest, Round
+from . import queries, rules
+from .models import (
+    SCOPE_CONTEST,
+    SCOPE_ROUND,
+    Exclusion,
+    PrizeTier,
+    RankingRow,
+    RankingSnapshot,
+    UnitRankingRow,
+)
+
+PRIZE_NAMES = {1: "Giải Nhất", 2: "Giải Nhì", 3: "Giải Ba", 4: "Giải Khuyến khích"}
+
+
+# --- Settings -----------------------------------------------------------------------------
+
+def contest_chain(contest: Contest) -> tuple[str, ...]:
+    return rules.validate_chain(contest.tie_breaks or rules.DEFAULT_CHAIN)
+
+
+def unit_settings(contest: Contest) -> tuple[str, rules.CollectiveFormula]:
+    settings = contest.unit_settings or {}
+    points = {int(k): int(v) for k, v in (settings.get("prize_points") or {}).items()}
+    formula = rules.CollectiveFormula(
+        kind=settings.get("formula", "participation_rate"),
+        weights=settings.get("weights") or {"participation_rate": 1.0, "average_score": 0.0,
+                                            "prize_points": 0.0},
+        prize_points=points or dict(rules.DEFAULT_PRIZE_POINTS),
+    )
+    return settings.get("order", "collective_score"), formula
+
+
+def tiers_for(session: Session, contest_id: int, round_id: int | None, board_id: int | None,
+              kind: str = "individual") -> list[rules.PrizeTier]:
+    rows = session.scalars(select(PrizeTier).where(
+        PrizeTier.contest_id == contest_id, PrizeTier.kind == kind,
+        PrizeTier.round_id.is_(None) if round_id is None else PrizeTier.round_id == round_id,
+        PrizeTier.board_id.is_(None) if board_id is None else PrizeTier.board_id == board_id,
+    ).order_by(PrizeTier.level))
+    return [rules.PrizeTier(r.level, r.name, r.count) for r in rows]
+
+
+def set_tiers(session: Session, actor_id: int, contest: Contest, round_id: int | None,
+              board_id: int | None, kind: str, counts: dict[int, int]) -> None:
+    """Replace the prize tiers of one scope with the given counts per level (0 removes)."""
+    if any(n < 0 for n in counts.values()):
+        raise ValidationFailed(count="negative")
+    session.execute(delete(PrizeTier).where(
+        PrizeTier.contest_id == contest.id, PrizeTier.kind == kind,
+        PrizeTier.round_id.is_(None) if round_id is None else PrizeTier.round_id == round_id,
+        PrizeTier.board_id.is_(None) if board_id is None else PrizeTier.board_id == board_id))
+    for level, count in sorted(counts.items()):
+        if count:
+            session.add(PrizeTier(contest_id=contest.id, round_id=round_id, board_id=board_id,
+                                  kind=kind, level=level, name=PRIZE_NAMES[level], count=count))
+    session.flush()
+    record(actor_id, "prizes.set", contest, None,
+           {"round_id": round_id, "board_id": board_id, "kind": kind,
+            "counts": {str(k): v for k, v in counts.items()}})
+
+
+# --- Exclusions ---------------------------------------------------------------------------
+
+def exclude(session: Session, actor_id: int, rnd: Round, user_id: int, reason: str,
+            now: datetime) -> Exclusion:
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationFailed(reason=_l("Vui lòng ghi rõ lý do loại bài (ít nhất 5 ký tự)."))
+    if session.get(User, user_id) is None:
+        raise NotFound()
+    existing = session.scalar(select(Exclusion).where(
+        Exclusion.contest_id == rnd.contest_id, Exclusion.round_id == rnd.id,
+        Exclusion.user_id == user_id))
+    if existing is not None:
+        return existing
+    row = Exclusion(contest_id=rnd.contest_id, round_id=rnd.id, user_id=user_id, reason=reason,
+                    created_by_id=actor_id, created_at=now)
+    session.add(row)
+    session.flush()
+    record(actor_id, "ranking.exclude", row, None,
+           {"round_id": rnd.id, "user_id": user_id}, reason=reason)
+    return row
+
+
+def lift_exclusion(session: Session, actor_id: int, exclusion: Exclusion, reason: str) -> None:
+    record(actor_id, "ranking.reinstate", exclusion,
+           {"round_id": exclusion.round_id, "user_id": exclusion.user_id}, None, reason=reason)
+    session.delete(exclusion)
+    session.flush()
+
+
+def exclusions(session: Session, rnd: Round) -> list[tuple[Exclusion, User]]:
+    return list(session.execute(
+        select(Exclusion, User).join(User, User.id == Exclusion.user_id)
+        .where(Exclusion.contest_id == rnd.contest_id,
+               (Exclusion.round_id == rnd.id) | Exclusion.round_id.is_(None))
+        .order_by(Exclusion.created_at)).tuples())
+
+
+# --- Live ranking -------------------------------------------------------------------------
+
+def boards_of(rnd_or_contest: Round | Contest) -> list[Board | None]:
+    contest = rnd_or_contest.contest if isinstance(rnd_or_contest, Round) else rnd_or_contest
+    return list(contest.boards) or [None]
+
+
+def prediction_actual(session: Session, rnd: Round, board_id: int | None) -> int | None:
+    """The real figure for the prediction question (None when the round has none)."""
+    if rnd.prediction_kind is None:
+        return None
+    return session.scalar(queries.prediction_actual_query(rnd, board_id)) or 0
+
+
+def live_round(session: Session, rnd: Round, board_id: int | None):
+    actual = prediction_actual(session, rnd, board_id)
+    entries = queries.counting_entries(rnd, board_id)
+    tiers = tiers_for(session, rnd.contest_id, rnd.id, board_id)
+    return queries.ranked_select(entries, contest_chain(rnd.contest), actual, tiers), actual
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def live_page(session: Session, rnd: Round, board_id: int | None, page: int, per_page: int
+              ) -> tuple[Page, int | None]:
+    stmt, actual = live_round(session, rnd, board_id)
+    sub = stmt.subquery()
+    total = session.scalar(select(func.count()).select_from(sub)) or 0
+    rows = session.execute(select(sub).order_by(sub.c.position)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(rows, total, page, per_page), actual
+
+
+# --- Publishing ---------------------------------------------------------------------------
+
+def _next_version(session: Session, contest_id: int, round_id: int | None,
+                  board_id: int | None) -> int:
+    return (session.scalar(select(func.max(RankingSnapshot.version)).where(
+        RankingSnapshot.contest_id == contest_id,
+        RankingSnapshot.round_id.is_(None) if round_id is None
+        else RankingSnapshot.round_id == round_id,
+        RankingSnapshot.board_id.is_(None) if board_id is None
+        else RankingSnapshot.board_id == board_id)) or 0) + 1
+
+
+def _new_snapshot(session: Session, actor_id: int | None, contest: Contest, rnd: Round | None,
+                  board_id: int | None, now: datetime, rules_used: dict,
+                  actual: int | None) -> RankingSnapshot:
+    round_id = rnd.id if rnd else None
+    session.execute(update(RankingSnapshot).where(
+        RankingSnapshot.contest_id == contest.id,
+        RankingSnapshot.round_id.is_(None) if round_id is None
+        else RankingSnapshot.round_id == round_id,
+        RankingSnapshot.board_id.is_(None) if board_id is None
+        else RankingSnapshot.board_id == board_id,
+    ).values(is_current=False))
+    snapshot = RankingSnapshot(
+        contest_id=contest.id, round_id=round_id, board_id=board_id,
+        scope=SCOPE_ROUND if rnd else SCOPE_CONTEST,
+        version=_next_version(session, contest.id, round_id, board_id), is_current=True,
+        published_at=now, published_by_id=actor_id, rules=rules_used,
+        actual_prediction=actual,
+    )
+    session.add(snapshot)
+    session.flush()
+    return snapshot
+
+
+ROW_COLUMNS = ["position", "rank", "user_id", "full_name", "search_name", "search_given",
+               "phone_masked", "unit_id", "unit_name", "score", "duration_ms", "submitted_at",
+               "prediction", "prediction_diff", "prize_level", "prize"]
+
+
+def _store_rows(session: Session, snapshot: RankingSnapshot, ranked) -> None:
+    sub = ranked.subquery()
+    session.execute(insert(RankingRow).from_select(
+        ["snapshot_id", *ROW_COLUMNS],
+        select(literal(snapshot.id).label("snapshot_id"),
+               *[sub.c[name] for name in ROW_COLUMNS])))
+    snapshot.entry_count = session.scalar(
+        select(func.count()).where(RankingRow.snapshot_id == snapshot.id)) or 0
+
+
+def publish_round(session: Session, actor_id: int | None, rnd: Round, now: datetime
+                  ) -> list[RankingSnapshot]:
+    """Freeze the round's ranking (one snapshot per board) with its rules and real figure."""
+    if rnd.kind != ROUND_OFFICIAL:
+        raise NotFound()
+    if rnd.closes_at is None or now < rnd.closes_at:
+        raise rules.RoundStillOpen()
+    snapshots = []
+    for board in boards_of(rnd):
+        board_id = board.id if board else None
+        stmt, actual = live_round(session, rnd, board_id)
+        tiers = tiers_for(session, rnd.contest_id, rnd.id, board_id)
+        rules_used = {
+            "counting": rnd.counting, "tie_breaks": list(contest_chain(rnd.contest)),
+            "prediction_kind": rnd.prediction_kind,
+            "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count}
+                            for t in tiers],
+        }
+        snapshot = _new_snapshot(session, actor_id, rnd.contest, rnd, board_id, now,
+                                 rules_used, actual)
+        snapshot.max_score = session.scalar(select(func.max(queries.Attempt.max_score)).where(
+            queries.Attempt.round_id == rnd.id)) or 0
+        _store_rows(session, snapshot, stmt)
+        _store_units(session, snapshot, rnd, board_id)
+        if rnd.prediction_kind is not None and board_id is None:
+            rnd.prediction_actual = actual
+        snapshots.append(snapshot)
+    record(actor_id, "ranking.publish", rnd, None,
+           {"snapshots": [s.id for s in snapshots], "versions": [s.version for s in snapshots]})
+    session.flush()
+    return snapshots
+
+
+def publish_contest(session: Session, actor_id: int | None, contest: Contest, now: datetime
+                    ) -> list[RankingSnapshot]:
+    """The contest-wide ranking over the official rounds that have closed."""
+    rounds = [r for r in contest.rounds if r.kind == ROUND_OFFICIAL and r.closes_at
+              and r.closes_at <= now]
+    if not rounds:
+        raise rules.NothingToPublish()
+    snapshots = []
+    for board in boards_of(contest):
+        board_id = board.id if board else None
+        actuals = {r.id: prediction_actual(session, r, board_id) for r in rounds}
+        entries = queries.contest_entries(rounds, board_id, contest.overall_mode or "sum",
+                                          actuals)
+        tiers = tiers_for(session, contest.id, None, board_id)
+        ranked = queries.ranked_select(entries, contest_chain(contest), 0, tiers)
+        rules_used = {"mode": contest.overall_mode or "sum", "rounds": [r.id for r in rounds],
+                      "tie_breaks": list(contest_chain(contest)),
+                      "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count}
+                                      for t in tiers]}
+        snapshot = _new_snapshot(session, actor_id, contest, None, board_id, now, rules_used,
+                                 None)
+        _store_rows(session, snapshot, ranked)
+        snapshots.append(snapshot)
+    record(actor_id, "ranking.publish_contest", contest, None,
+           {"snapshots": [s.id for s in snapshots]})
+    session.flush()
+    return snapshots
+
+
+def unit_stats(session: Session, rnd: Round, board_id: int | None,
+               snapshot_id: int | None = None) -> list[tuple[Unit, rules.UnitStats]]:
+    """Per-unit figures of a round, aggregated by the database (one row per unit)."""
+    entries = queries.counting_entries(rnd, board_id)
+    by_unit = {u: (n, avg, best, mx) for u, n, avg, best, mx in
+               session.execute(queries.unit_entry_stats(entries)).all()}
+    attempts = dict(session.execute(queries.unit_attempt_counts(rnd, board_id)).all())
+    prizes: dict[int, dict[int, int]] = {}
+    if snapshot_id is not None:
+        for unit_id, level, n in session.execute(
+                select(RankingRow.unit_id, RankingRow.prize_level, func.count())
+                .where(RankingRow.snapshot_id == snapshot_id,
+                       RankingRow.prize_level.is_not(None))
+                .group_by(RankingRow.unit_id, RankingRow.prize_level)):
+            prizes.setdefault(unit_id, {})[level] = n
+    result = []
+    for unit in session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)):
+        n, avg, best, mx = by_unit.get(unit.id, (0, None, None, 0))
+        result.append((unit, rules.UnitStats(
+            unit_id=unit.id, participants=n, attempts=attempts.get(unit.id, 0),
+            headcount=unit.headcount, average_score=float(avg) if avg is not None else None,
+            best_score=best, prizes=prizes.get(unit.id, {}), max_score=mx or rnd.question_count,
+        )))
+    return result
+
+
+def ranked_units(session: Session, rnd: Round, board_id: int | None,
+                 snapshot_id: int | None = None):
+    """Units ranked per block: [(block_id, block_name, [(rank, unit, stats, collective)])]."""
+    order, formula = unit_settings(rnd.contest)
+    stats = unit_stats(session, rnd, board_id, snapshot_id)
+    blocks = {b.id: b for b in session.scalars(select(Block))}
+    grouped: dict[int | None, list] = {}
+    for unit, s in stats:
+        grouped.setdefault(unit.block_id, []).append((unit, s))
+    result = []
+    for block_id in sorted(grouped, key=lambda b: (b is None, blocks[b].position if b else 0,
+                                                   blocks[b].name if b else "")):
+        units = {s.unit_id: u for u, s in grouped[block_id]}
+        ranked = rules.rank_units([s for _, s in grouped[block_id]], order, formula)
+        result.append((block_id, blocks[block_id].name if block_id else "",
+                       [(rank, units[s.unit_id], s, score) for rank, s, score in ranked]))
+    return result
+
+
+def _store_units(session: Session, snapshot: RankingSnapshot, rnd: Round,
+                 board_id: int | None) -> None:
+    order, formula = unit_settings(rnd.contest)
+    tiers = tiers_for(session, rnd.contest_id, rnd.id, board_id, kind="unit")
+    rows = []
+    for block_id, block_name, ranked in ranked_units(session, rnd, board_id, snapshot.id):
+        for rank, unit, s, score in ranked:
+            tier = rules.prize_for_rank(rank, tiers) if s.participants else None
+            rows.append({
+                "snapshot_id": snapshot.id, "rank": rank, "unit_id": unit.id,
+                "unit_name": unit.name, "block_id": block_id, "block_name": block_name,
+                "participants": s.participants, "attempts": s.attempts,
+                "headcount": s.headcount, "participation_rate": s.participation_rate,
+                "average_score": s.average_score, "best_score": s.best_score,
+                "prizes": s.prize_count, "prize_points": s.prize_points(formula.prize_points),
+                "collective_score": score, "prize": tier.name if tier else None,
+            })
+    if rows:
+        session.execute(insert(UnitRankingRow), rows)
+    snapshot.rules = {**snapshot.rules, "unit_order": order, "collective": formula.terms()}
+
+
+# --- Reading published snapshots ----------------------------------------------------------
+
+def current_snapshot(session: Session, contest_id: int, round_id: int | None,
+                     board_id: int | None, version: int | None = None) -> RankingSnapshot:
+    conditions = [
+        RankingSnapshot.contest_id == contest_id,
+        RankingSnapshot.round_id.is_(None) if round_id is None
+        else RankingSnapshot.round_id == round_id,
+        RankingSnapshot.board_id.is_(None) if board_id is None
+        else RankingSnapshot.board_id == board_id,
+    ]
+    if version is None:
+        conditions.append(RankingSnapshot.is_current.is_(True))
+    else:
+        conditions.append(RankingSnapshot.version == version)
+    snapshot = session.scalar(select(RankingSnapshot).where(*conditions))
+    if snapshot is None:
+        raise NotFound()
+    return snapshot
+
+
+def history(session: Session, contest_id: int, round_id: int | None, board_id: int | None
+            ) -> list[RankingSnapshot]:
+    return list(session.scalars(select(RankingSnapshot).where(
+        RankingSnapshot.contest_id == contest_id,
+        RankingSnapshot.round_id.is_(None) if round_id is None
+        else RankingSnapshot.round_id == round_id,
+        RankingSnapshot.board_id.is_(None) if board_id is None
+        else RankingSnapshot.board_id == board_id,
+    ).order_by(RankingSnapshot.version.desc())))
+
+
+def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_page: int,
+                  q: str = "", unit_id: int | None = None) -> Page:
+    """A page of published rows: by position range (index scan), or a name-prefix or unit
+    search. Name search ignores diacritics and matches the full name or the given name."""
+    if not q and unit_id is None:
+        start = (page - 1) * per_page
+        rows = session.scalars(select(RankingRow).where(
+            RankingRow.snapshot_id == snapshot.id, RankingRow.position > start,
+            RankingRow.position <= start + per_page).order_by(RankingRow.position)).all()
+        return Page(list(rows), snapshot.entry_count, page, per_page)
+    conditions = [RankingRow.snapshot_id == snapshot.id]
+    if unit_id is not None:
+        conditions.append(RankingRow.unit_id == unit_id)
+    if q:
+        key = unaccent(q)[:150]
+        upper = key + "\x7f"
+        conditions.append(
+            ((RankingRow.search_name >= key) & (RankingRow.search_name < upper))
+            | ((RankingRow.search_given >= key) & (RankingRow.search_given < upper)))
+    total = session.scalar(select(func.count()).where(*conditions)) or 0
+    rows = session.scalars(select(RankingRow).where(*conditions).order_by(RankingRow.position)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(list(rows), total, page, per_page)
+
+
+def unit_rows(session: Session, snapshot: RankingSnapshot, block_id: int | None = None
+              ) -> list[UnitRankingRow]:
+    stmt = select(UnitRankingRow).where(UnitRankingRow.snapshot_id == snapshot.id)
+    if block_id is not None:
+        stmt = stmt.where(UnitRankingRow.block_id == block_id)
+    return list(session.scalars(stmt.order_by(UnitRankingRow.block_name, UnitRankingRow.rank,
+                                              UnitRankingRow.unit_name)))
+
+
+def position_of(session: Session, snapshot: RankingSnapshot, user_id: int) -> int | None:
+    return session.scalar(select(RankingRow.position).where(
+        RankingRow.snapshot_id == snapshot.id, RankingRow.user_id == user_id))

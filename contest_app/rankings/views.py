@@ -1,0 +1,85 @@
+"""Public ranking pages: published snapshots only (nothing before publication)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from ..domain import NotFound
+from ..extensions import db
+from ..quiz import services as quiz
+from ..quiz.models import Contest
+from . import services
+
+bp = Blueprint("rankings", __name__, url_prefix="/bang-xep-hang")
+
+PER_PAGE = 50
+TIE_BREAK_NAMES = {"prediction": "dự đoán gần đúng hơn", "duration": "thời gian làm bài ít hơn",
+                   "submitted_at": "nộp bài sớm hơn"}
+
+
+def _board_id(contest: Contest) -> int | None:
+    if not contest.boards:
+        return None
+    board_id = request.args.get("bang", type=int)
+    ids = [b.id for b in contest.boards]
+    return board_id if board_id in ids else ids[0]
+
+
+@bp.route("/vong-thi/<int:round_id>")
+def round_ranking(round_id: int):
+    rnd = quiz.get_round(db.session, round_id)
+    board_id = _board_id(rnd.contest)
+    snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
+                                         request.args.get("phien_ban", type=int))
+    q = (request.args.get("q") or "").strip()[:100]
+    unit_id = request.args.get("don_vi", type=int)
+    page = max(1, request.args.get("trang", 1, type=int))
+    if request.args.get("cua_toi") and current_user.is_authenticated:
+        position = services.position_of(db.session, snapshot, current_user.id)
+        if position:
+            page = (position - 1) // PER_PAGE + 1
+    result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q, unit_id)
+    winners = []
+    if page == 1 and not q and unit_id is None:
+        winners = [r for r in result.rows if r.prize]
+    return render_template(
+        "rankings/round.html", rnd=rnd, contest=rnd.contest, snapshot=snapshot, result=result,
+        q=q, unit_id=unit_id, board_id=board_id, winners=winners,
+        chain=[TIE_BREAK_NAMES[k] for k in snapshot.rules.get("tie_breaks", [])],
+        history=services.history(db.session, rnd.contest_id, rnd.id, board_id),
+        units=sorted({(r.unit_id, r.unit_name) for r in
+                      services.unit_rows(db.session, snapshot)}, key=lambda t: t[1]),
+        me=current_user.id if current_user.is_authenticated else None,
+    )
+
+
+@bp.route("/vong-thi/<int:round_id>/don-vi")
+def unit_ranking(round_id: int):
+    rnd = quiz.get_round(db.session, round_id)
+    board_id = _board_id(rnd.contest)
+    snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
+                                         request.args.get("phien_ban", type=int))
+    rows = services.unit_rows(db.session, snapshot)
+    blocks: dict[str, list] = {}
+    for row in rows:
+        blocks.setdefault(row.block_name, []).append(row)
+    return render_template("rankings/units.html", rnd=rnd, contest=rnd.contest,
+                           snapshot=snapshot, blocks=blocks, board_id=board_id)
+
+
+@bp.route("/cuoc-thi/<int:contest_id>")
+def contest_ranking(contest_id: int):
+    contest = quiz.get_contest(db.session, contest_id)
+    board_id = _board_id(contest)
+    try:
+        snapshot = services.current_snapshot(db.session, contest.id, None, board_id)
+    except NotFound:
+        abort(404)
+    page = max(1, request.args.get("trang", 1, type=int))
+    q = (request.args.get("q") or "").strip()[:100]
+    result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q)
+    return render_template(
+        "rankings/contest.html", contest=contest, snapshot=snapshot, result=result, q=q,
+        board_id=board_id, chain=[TIE_BREAK_NAMES[k] for k in snapshot.rules.get("tie_breaks",
+                                                                                 [])])
