@@ -33,7 +33,12 @@ def contest(contest_id: int):
     contest = quiz.get_contest(db.session, contest_id)
     now = clock.now()
     statuses = {r.id: quiz.round_status(r, now) for r in contest.rounds}
-    return render_template("quiz/contest.html", contest=contest, statuses=statuses)
+    from ..rankings import services as rankings
+
+    return render_template(
+        "quiz/contest.html", contest=contest, statuses=statuses,
+        published=rankings.published_round_ids(db.session, contest.id),
+        contest_published=rankings.contest_published(db.session, contest.id))
 
 
 @bp.route("/vong-thi/<int:round_id>")
@@ -128,8 +133,13 @@ def result(attempt_id: int):
     review = quiz.review_allowed(attempt, now)
     items = quiz.attempt_items(db.session, attempt, review=True) if review else []
     info = quiz.round_info(db.session, attempt.round, current_user.id, now)
+    from ..rankings import services as rankings
+
+    ranking_published = attempt.round.id in rankings.published_round_ids(
+        db.session, attempt.round.contest_id)
     return render_template("quiz/result.html", attempt=attempt, rnd=attempt.round,
-                           review=review, items=items, info=info)
+                           review=review, items=items, info=info,
+                           ranking_published=ranking_published)
 
 
 @bp.route("/ket-qua-cua-toi")

@@ -405,3 +405,15 @@ def unit_rows(session: Session, snapshot: RankingSnapshot, block_id: int | None 
 def position_of(session: Session, snapshot: RankingSnapshot, user_id: int) -> int | None:
     return session.scalar(select(RankingRow.position).where(
         RankingRow.snapshot_id == snapshot.id, RankingRow.user_id == user_id))
+
+
+def published_round_ids(session: Session, contest_id: int) -> set[int]:
+    return set(session.scalars(select(RankingSnapshot.round_id).where(
+        RankingSnapshot.contest_id == contest_id, RankingSnapshot.round_id.is_not(None),
+        RankingSnapshot.is_current.is_(True))))
+
+
+def contest_published(session: Session, contest_id: int) -> bool:
+    return session.scalar(select(RankingSnapshot.id).where(
+        RankingSnapshot.contest_id == contest_id, RankingSnapshot.round_id.is_(None)
+    ).limit(1)) is not None
