@@ -64,12 +64,16 @@ ROUND = {
         "max_attempts": {"type": ["integer", "null"]},
         "status": {"type": "string", "enum": ["upcoming", "open", "closed"]},
         "kind": {"type": "string", "enum": ["official", "practice"]},
+        "board_ids": {"type": "array", "items": {"type": "integer"}},
     },
 }
 CONTESTS = {"type": "array", "items": {
     "type": "object", "required": ["id", "title", "rounds"],
     "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
                    "description": {"type": "string"},
+                   "boards": {"type": "array", "items": {
+                       "type": "object", "required": ["id", "name"],
+                       "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}},
                    "rounds": {"type": "array", "items": ROUND}}}}
 QUESTION = {
     "type": "object", "required": ["id", "position", "text", "multiple", "options"],
@@ -199,8 +203,10 @@ def list_units():
 # --- Contests and attempts ---------------------------------------------------------------
 
 def round_json(rnd, now: datetime) -> dict[str, Any]:
+    board_ids = sorted({line.board_id for line in rnd.blueprint if line.board_id is not None})
     return {
         "id": rnd.id, "title": rnd.title, "kind": rnd.kind,
+        "board_ids": [] if rnd.is_practice else (board_ids or [b.id for b in rnd.contest.boards]),
         "opens_at": iso(rnd.opens_at), "closes_at": iso(rnd.closes_at),
         "question_count": rnd.question_count, "time_limit_s": rnd.time_limit_s,
         "max_attempts": None if rnd.is_practice else rnd.max_attempts,
@@ -215,6 +221,7 @@ def list_contests():
     now = clock.now()
     return jsonify([
         {"id": c.id, "title": c.title, "description": c.description,
+         "boards": [{"id": b.id, "name": b.name} for b in c.boards],
          "rounds": [round_json(r, now) for r in c.rounds]}
         for c in quiz.public_contests(db.session)
     ])

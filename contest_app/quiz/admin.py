@@ -6,12 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..accounts.models import User
 from ..domain import ValidationFailed
 from ..organiser.models import record
 from . import rules
-from .models import BlueprintLine, Board, Contest, Round
+from .models import (
+    ATTEMPT_IN_PROGRESS,
+    Attempt,
+    BlueprintLine,
+    Board,
+    Contest,
+    ExtraTime,
+    Round,
+)
 from .services import round_has_attempts
 
 RULE_FIELDS = ("kind", "opens_at", "question_count", "time_limit_s", "max_attempts",
@@ -106,3 +116,76 @@ def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | N
            {"title": rnd.title, "kind": rnd.kind, "question_count": rnd.question_count,
             "time_limit_s": rnd.time_limit_s})
     return rnd
+
+
+def create_weekly_rounds(session: Session, actor_id: int, contest: Contest,
+                         first_opens: datetime, first_closes: datetime, count: int,
+                         title_pattern: str) -> list[Round]:
+    """Create `count` weekly rounds copying the settings (and blueprint) of the contest's first
+    official round, or sensible defaults when it has none."""
+    template = next((r for r in contest.rounds if r.kind == "official"), None)
+    schedule = rules.weekly_schedule(first_opens, first_closes, count)
+    start = len([r for r in contest.rounds if r.kind == "official"])
+    created = []
+    for i, (opens, closes) in enumerate(schedule, start=1):
+        rnd = Round(
+            contest_id=contest.id, kind="official", position=len(contest.rounds) + i,
+            title=title_pattern.replace("{n}", str(start + i)), opens_at=opens,
+            closes_at=closes,
+            question_count=template.question_count if template else 20,
+            time_limit_s=template.time_limit_s if template else 15 * 60,
+            max_attempts=template.max_attempts if template else 1,
+            counting=template.counting if template else "best",
+            reveal=template.reveal if template else "after_submit",
+            prediction_kind=template.prediction_kind if template else "full_marks",
+            blueprint=[BlueprintLine(board_id=ln.board_id, topic_id=ln.topic_id,
+                                     difficulty=ln.difficulty, count=ln.count)
+                       for ln in (template.blueprint if template else [])],
+        )
+        session.add(rnd)
+        created.append(rnd)
+    session.flush()
+    record(actor_id, "round.weekly_series", contest, None,
+           {"rounds": [r.id for r in created], "count": count,
+            "copied_from": template.id if template else None})
+    return created
+
+
+def grant_extra_time(session: Session, actor_id: int, rnd: Round, user_id: int, minutes: int,
+                     now: datetime) -> ExtraTime:
+    """Give a participant extra minutes in a round (an accommodation). An attempt in progress
+    gets the later deadline at once."""
+    if minutes < 0 or minutes > 24 * 60:
+        raise ValidationFailed(minutes=_l("Số phút cộng thêm phải từ 0 đến 1440."))
+    row = session.scalar(select(ExtraTime).where(ExtraTime.round_id == rnd.id,
+                                                 ExtraTime.user_id == user_id))
+    before = row.seconds if row else 0
+    if row is None:
+        row = ExtraTime(round_id=rnd.id, user_id=user_id, seconds=0)
+        session.add(row)
+    row.seconds, row.granted_by_id, row.granted_at = minutes * 60, actor_id, now
+    current = session.scalar(select(Attempt).where(
+        Attempt.round_id == rnd.id, Attempt.user_id == user_id,
+        Attempt.status == ATTEMPT_IN_PROGRESS))
+    if current is not None:
+        closes = None if rnd.kind == "practice" else rnd.closes_at
+        current.deadline = rules.attempt_deadline(current.started_at, rnd.time_limit_s, closes,
+                                                  row.seconds)
+    session.flush()
+    record(actor_id, "round.extra_time", rnd, {"user_id": user_id, "seconds": before},
+           {"user_id": user_id, "seconds": row.seconds,
+            "attempt_id": current.id if current else None})
+    return row
+
+
+def find_participant(session: Session, key: str) -> User:
+    """An account by e-mail or phone number (organiser tools)."""
+    from ..accounts.rules import normalise_email, normalise_phone
+
+    key = (key or "").strip()
+    user = session.scalar(select(User).where(
+        (User.email == normalise_email(key)) | (User.phone == normalise_phone(key))))
+    if user is None:
+        raise ValidationFailed(participant=_l("Không tìm thấy tài khoản có email hoặc số "
+                                              "điện thoại này."))
+    return user

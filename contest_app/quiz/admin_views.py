@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import clock
 from ..accounts.models import ROLE_ORGANISER
 from ..bank.models import Topic
 from ..domain import DomainError, ValidationFailed
@@ -14,8 +15,8 @@ from ..errors import ERRORS
 from ..extensions import db
 from ..security import role_required
 from . import admin
-from .forms import BoardForm, ContestForm, RoundForm
-from .models import Attempt, Contest, Round
+from .forms import BoardForm, ContestForm, ExtraTimeForm, RoundForm, WeeklySeriesForm
+from .models import Attempt, Contest, ExtraTime, Round
 from .services import round_has_attempts
 
 bp = Blueprint("quiz_admin", __name__, url_prefix="/ban-to-chuc/cuoc-thi")
@@ -71,7 +72,26 @@ def contest(contest_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("quiz_admin/contest.html", contest=contest, form=form,
-                           board_form=board_form), status
+                           board_form=board_form, series_form=WeeklySeriesForm(prefix="series")
+                           ), status
+
+
+@bp.route("/<int:contest_id>/loat-tuan-thi", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def weekly_series(contest_id: int):
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    form = WeeklySeriesForm(prefix="series")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+        return redirect(url_for(".contest", contest_id=contest.id)), 303
+    rounds = admin.create_weekly_rounds(db.session, current_user.id, contest,
+                                        form.first_opens.data, form.first_closes.data,
+                                        form.count.data, form.title_pattern.data)
+    db.session.commit()
+    flash(_("Đã tạo %(n)s vòng thi hằng tuần.", n=len(rounds)), "success")
+    return redirect(url_for(".contest", contest_id=contest.id))
 
 
 def _round_form(contest: Contest, rnd: Round | None) -> RoundForm:
@@ -137,5 +157,41 @@ def round_edit(contest_id: int, round_id: int | None = None):
             return redirect(url_for(".round_edit", contest_id=contest.id, round_id=saved.id))
     elif request.method == "POST":
         status = 422
+    extra_form = ExtraTimeForm(prefix="extra")
+    grants = []
+    if rnd is not None:
+        from ..accounts.models import User
+
+        grants = db.session.execute(
+            select(ExtraTime, User).join(User, User.id == ExtraTime.user_id)
+            .where(ExtraTime.round_id == rnd.id).order_by(ExtraTime.granted_at)).all()
     return render_template("quiz_admin/round.html", contest=contest, rnd=rnd, form=form,
-                           locked=locked), status
+                           locked=locked, extra_form=extra_form, grants=grants), status
+
+
+@bp.route("/<int:contest_id>/vong-thi/<int:round_id>/cong-gio", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def extra_time(contest_id: int, round_id: int):
+    rnd = db.session.get(Round, round_id)
+    if rnd is None or rnd.contest_id != contest_id:
+        abort(404)
+    form = ExtraTimeForm(prefix="extra")
+    target = url_for(".round_edit", contest_id=contest_id, round_id=round_id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+        return redirect(target), 303
+    try:
+        user = admin.find_participant(db.session, form.participant.data)
+        admin.grant_extra_time(db.session, current_user.id, rnd, user.id, form.minutes.data,
+                               clock.now())
+    except ValidationFailed as err:
+        db.session.rollback()
+        for message in err.fields.values():
+            flash(str(message), "danger")
+        return redirect(target), 303
+    db.session.commit()
+    flash(_("Đã cộng thêm %(m)s phút cho %(name)s.", m=form.minutes.data, name=user.full_name),
+          "success")
+    return redirect(target)

@@ -15,12 +15,17 @@ from ..bank import services as bank_services
 from .models import BlueprintLine, Contest, Round
 
 DEMO_TITLE = "Cuộc thi trực tuyến tìm hiểu chính sách, pháp luật về cải cách hành chính"
-DEMO_RULES = """1. Đối tượng: cán bộ, công chức, viên chức và người dân trên địa bàn tỉnh.
-2. Mỗi tuần thi mở từ 10 giờ 00 thứ Hai đến 9 giờ 00 thứ Hai tuần sau.
-3. Mỗi bài thi gồm 20 câu hỏi trắc nghiệm, làm trong 15 phút, và một câu hỏi dự đoán số người trả lời đúng tất cả các câu.
-4. Mỗi người được thi 1 lượt mỗi tuần; điểm, thời gian và đáp án được hiển thị ngay sau khi nộp bài.
-5. Xếp hạng theo: số câu đúng; nếu bằng nhau thì dự đoán gần đúng hơn; tiếp đến thời gian làm bài ít hơn; tiếp đến nộp bài sớm hơn.
-6. Thành viên Ban Tổ chức, Tổ giúp việc và Ban Giám khảo không tham gia xét giải."""
+DEMO_RULES = "\n".join([
+    '1. Đối tượng: cán bộ, công chức, viên chức và người dân trên địa bàn tỉnh.',
+    '2. Mỗi tuần thi mở từ 10 giờ 00 thứ Hai đến 9 giờ 00 thứ Hai tuần sau.',
+    '3. Mỗi bài thi gồm 20 câu hỏi trắc nghiệm, làm trong 15 phút, và một câu hỏi dự đoán'
+    ' số người trả lời đúng tất cả các câu.',
+    '4. Mỗi người được thi 1 lượt mỗi tuần; điểm, thời gian và đáp án được hiển thị ngay '
+    'sau khi nộp bài.',
+    '5. Xếp hạng theo: số câu đúng; nếu bằng nhau thì dự đoán gần đúng hơn; tiếp đến thời'
+    ' gian làm bài ít hơn; tiếp đến nộp bài sớm hơn.',
+    '6. Thành viên Ban Tổ chức, Tổ giúp việc và Ban Giám khảo không tham gia xét giải.',
+])
 
 
 def weekly_opening(now: datetime, tz: ZoneInfo) -> datetime:

@@ -105,3 +105,24 @@ class RoundForm(FlaskForm):
                 raise ValidationError(_l("Vòng thi chính thức cần thời gian mở và đóng."))
             if field.data <= self.opens_at.data:
                 raise ValidationError(_l("Thời gian đóng phải sau thời gian mở."))
+
+
+class WeeklySeriesForm(FlaskForm):
+    count = IntegerField(_l("Số tuần thi"), default=4,
+                         validators=[DataRequired(REQUIRED), NumberRange(min=1, max=52)])
+    first_opens = LocalDateTimeField(_l("Tuần đầu mở lúc"), validators=[DataRequired(REQUIRED)])
+    first_closes = LocalDateTimeField(_l("Tuần đầu đóng lúc"),
+                                      validators=[DataRequired(REQUIRED)])
+    title_pattern = StringField(_l("Tên vòng ({n} là số thứ tự)"), default="Tuần thi thứ {n}",
+                                validators=[DataRequired(REQUIRED), Length(max=200)])
+
+    def validate_first_closes(self, field: LocalDateTimeField) -> None:
+        if self.first_opens.data and field.data and field.data <= self.first_opens.data:
+            raise ValidationError(_l("Thời gian đóng phải sau thời gian mở."))
+
+
+class ExtraTimeForm(FlaskForm):
+    participant = StringField(_l("Email hoặc số điện thoại của thí sinh"),
+                              validators=[DataRequired(REQUIRED), Length(max=254)])
+    minutes = IntegerField(_l("Số phút cộng thêm"), validators=[
+        DataRequired(REQUIRED), NumberRange(min=1, max=1440)])

@@ -272,3 +272,19 @@ def validate_choice(option_ids: Sequence[int], option_count: int, multiple: bool
     if not multiple and len(ids) > 1:
         raise InvalidOption("single-answer question", option_ids="single")
     return ids
+
+
+# --- Weekly schedules ---------------------------------------------------------------------
+
+
+def weekly_schedule(first_opens: datetime, first_closes: datetime, count: int
+                    ) -> list[tuple[datetime, datetime]]:
+    """`count` rounds a week apart, keeping the local wall-clock times of the first one.
+
+    `first_opens` and `first_closes` are aware datetimes in the contest's time zone; each
+    following round is the same local times 7, 14, … days later (calendar arithmetic, so
+    month and year ends need no care)."""
+    if count < 1 or first_closes <= first_opens:
+        raise ValueError("invalid schedule")
+    return [(first_opens + timedelta(weeks=i), first_closes + timedelta(weeks=i))
+            for i in range(count)]

@@ -187,3 +187,23 @@ def test_validate_choice() -> None:
     with pytest.raises(rules.InvalidOption):
         rules.validate_choice([1, 1], 4, True)
     assert rules.validate_choice([3, 1], 4, True) == [1, 3]
+
+
+def test_weekly_schedule_keeps_local_times_across_month_and_year_ends() -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    opens = datetime(2026, 12, 21, 10, 0, tzinfo=tz)  # a Monday
+    closes = datetime(2026, 12, 28, 9, 0, tzinfo=tz)
+    schedule = rules.weekly_schedule(opens, closes, 4)
+    assert [(o.date().isoformat(), c.date().isoformat()) for o, c in schedule] == [
+        ("2026-12-21", "2026-12-28"), ("2026-12-28", "2027-01-04"),
+        ("2027-01-04", "2027-01-11"), ("2027-01-11", "2027-01-18")]
+    assert all(o.weekday() == 0 and (o.hour, o.minute) == (10, 0) for o, _ in schedule)
+    assert all((c.hour, c.minute) == (9, 0) for _, c in schedule)
+    feb = rules.weekly_schedule(datetime(2028, 2, 21, 10, tzinfo=tz),
+                                datetime(2028, 2, 28, 9, tzinfo=tz), 2)
+    assert feb[1][0].date().isoformat() == "2028-02-28"  # leap year: 29 February exists
+    assert feb[1][1].date().isoformat() == "2028-03-06"
+    with pytest.raises(ValueError):
+        rules.weekly_schedule(closes, opens, 2)
