@@ -42,8 +42,26 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return _database_url(tmp_path_factory)
 
 
+def compile_catalogues() -> None:
+    """Compile the .po catalogues as `make translations` does, so a bare `pytest` works too."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "contest_app" / "translations"
+    for po in root.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    compile_catalogues()
     instance = str(tmp_path_factory.mktemp("instance"))
     os.environ["INSTANCE_PATH"] = instance
     application = create_app(make_test_config(database_url))

@@ -135,12 +135,16 @@ def live_round(session: Session, rnd: Round, board_id: int | None):
     return queries.ranked_select(entries, contest_chain(rnd.contest), actual, tiers), actual
 
 
+SEARCH_COUNT_CAP = 1000
+
+
 @dataclass
 class Page:
     rows: list
     total: int
     page: int
     per_page: int
+    capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -387,10 +391,14 @@ def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_pa
         conditions.append(
             ((RankingRow.search_name >= key) & (RankingRow.search_name < upper))
             | ((RankingRow.search_given >= key) & (RankingRow.search_given < upper)))
-    total = session.scalar(select(func.count()).where(*conditions)) or 0
+    # Counting every match of a common prefix ("nguyen") costs more than the page itself:
+    # count up to a cap and say "more than" beyond it.
+    total = session.scalar(select(func.count()).select_from(
+        select(RankingRow.id).where(*conditions).limit(SEARCH_COUNT_CAP + 1).subquery())) or 0
     rows = session.scalars(select(RankingRow).where(*conditions).order_by(RankingRow.position)
                            .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(list(rows), total, page, per_page)
+    return Page(list(rows), min(total, SEARCH_COUNT_CAP), page, per_page,
+                capped=total > SEARCH_COUNT_CAP)
 
 
 def unit_rows(session: Session, snapshot: RankingSnapshot, block_id: int | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..domain import NotFound
@@ -14,8 +15,9 @@ from . import services
 bp = Blueprint("rankings", __name__, url_prefix="/bang-xep-hang")
 
 PER_PAGE = 50
-TIE_BREAK_NAMES = {"prediction": "dự đoán gần đúng hơn", "duration": "thời gian làm bài ít hơn",
-                   "submitted_at": "nộp bài sớm hơn"}
+TIE_BREAK_NAMES = {"prediction": _l("dự đoán gần đúng hơn"),
+                   "duration": _l("thời gian làm bài ít hơn"),
+                   "submitted_at": _l("nộp bài sớm hơn")}
 
 
 def _board_id(contest: Contest) -> int | None:
@@ -46,7 +48,7 @@ def round_ranking(round_id: int):
     return render_template(
         "rankings/round.html", rnd=rnd, contest=rnd.contest, snapshot=snapshot, result=result,
         q=q, unit_id=unit_id, board_id=board_id, winners=winners,
-        chain=[TIE_BREAK_NAMES[k] for k in snapshot.rules.get("tie_breaks", [])],
+        chain=[str(TIE_BREAK_NAMES[k]) for k in snapshot.rules.get("tie_breaks", [])],
         history=services.history(db.session, rnd.contest_id, rnd.id, board_id),
         units=sorted({(r.unit_id, r.unit_name) for r in
                       services.unit_rows(db.session, snapshot)}, key=lambda t: t[1]),
@@ -81,5 +83,5 @@ def contest_ranking(contest_id: int):
     result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q)
     return render_template(
         "rankings/contest.html", contest=contest, snapshot=snapshot, result=result, q=q,
-        board_id=board_id, chain=[TIE_BREAK_NAMES[k] for k in snapshot.rules.get("tie_breaks",
-                                                                                 [])])
+        board_id=board_id,
+        chain=[str(TIE_BREAK_NAMES[k]) for k in snapshot.rules.get("tie_breaks", [])])

@@ -95,6 +95,16 @@ def test_exclude_publish_and_public_page(app, client, world, make_unit, login_as
     assert [e["full_name"] for e in api["entries"]] == ["Trần Thị Bình", "Lê Quốc Cường"]
     assert api["actual_prediction"] == 1 and api["entries"][0]["prize"] == "Giải Nhất"
     assert "@" not in str(api) and "0977" not in str(api)
+    unit_page = anonymous.get(f"/bang-xep-hang/vong-thi/{world.round_id}/don-vi")
+    assert unit_page.status_code == 200
+    unit_html = unit_page.get_data(as_text=True)
+    assert "Sở Tư pháp" in unit_html and "20,0%" in unit_html and "Khối sở" in unit_html
+    assert "số người dự thi ÷ biên chế" in unit_html  # the formula is printed above the table
+    for lang in ("en", "vi"):
+        anonymous.get(f"/ngon-ngu/{lang}")
+        assert anonymous.get(f"/bang-xep-hang/vong-thi/{world.round_id}/don-vi"
+                             ).status_code == 200
+        assert anonymous.get(f"/bang-xep-hang/vong-thi/{world.round_id}").status_code == 200
     units = anonymous.get(f"/api/v1/rounds/{world.round_id}/unit-ranking").get_json()
     (unit,) = [u for u in units["entries"] if u["unit"] == "Sở Tư pháp"]
     assert unit["participants"] == 2 and unit["participation_rate"] == 0.2
