@@ -145,9 +145,8 @@ end
 def wrk(port: int, path: str, seconds: int, script: str | None = None) -> float:
     cmd = ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency"]
     if script:
-        handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        handle.write(script)
-        handle.close()
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(script)
         cmd += ["-s", handle.name]
     out = subprocess.run(cmd + [f"http://127.0.0.1:{port}{path}"], capture_output=True,
                          text=True, timeout=seconds + 60).stdout

@@ -11,7 +11,7 @@ from flask import Flask, has_request_context, request
 from werkzeug.routing import IntegerConverter, Map
 
 from .config import CONFIGS, KNOWN_WEAK_KEYS, Config, instance_secret
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_ID = 2**31 - 1
@@ -94,6 +94,14 @@ def _register_extensions(app: Flask) -> None:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
     limiter.init_app(app)
+    cache.init_app(app)
+    # Only decorated views are limited (login, tokens, survey answers): there are no default
+    # or application-wide limits, so the per-request global check is dropped from the hot
+    # paths. Decorated views still check inside their wrapper.
+    app.before_request_funcs[None] = [
+        f for f in app.before_request_funcs.get(None, [])
+        if getattr(f, "__func__", None) is not type(limiter)._check_request_limit
+    ]
 
     from .security import register_security
 
@@ -131,9 +139,25 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bank_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(quiz_admin_bp)
+    from .initiatives.admin_views import bp as initiatives_admin_bp
+    from .initiatives.judge_views import bp as judging_bp
+    from .initiatives.views import bp as initiatives_bp
 
+    app.register_blueprint(initiatives_bp)
+    app.register_blueprint(judging_bp)
+    app.register_blueprint(initiatives_admin_bp)
     app.register_blueprint(rankings_bp)
     app.register_blueprint(rankings_admin_bp)
+    from .surveys.admin_views import bp as surveys_admin_bp
+    from .surveys.views import bp as surveys_bp
+
+    app.register_blueprint(surveys_bp)
+    app.register_blueprint(surveys_admin_bp)
+    from .participation.admin_views import bp as participation_admin_bp
+    from .participation.views import bp as participation_bp
+
+    app.register_blueprint(participation_bp)
+    app.register_blueprint(participation_admin_bp)
     from .api import bp as api_bp
 
     app.register_blueprint(api_bp)

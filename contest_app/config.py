@@ -46,6 +46,12 @@ class Config:
         "QUESTION_BANK_PATH", str(Path(__file__).resolve().parent.parent / "question_bank")
     )
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Public pages that are the same for every anonymous visitor (contest list, published
+    # rankings) are kept this many seconds per worker; Redis when CACHE_TYPE=RedisCache.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = 300
+    PUBLIC_PAGE_SECONDS = int(os.environ.get("PUBLIC_PAGE_SECONDS", "10"))
 
 
 class DevelopmentConfig(Config):
@@ -55,6 +61,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
+    CACHE_TYPE = "NullCache"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     SECRET_KEY = "testing-secret-key-not-for-production"

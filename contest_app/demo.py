@@ -80,7 +80,11 @@ def load_users(session: Session, units: dict[str, Unit]) -> list[tuple[str, str,
 def load_demo(session: Session) -> list[tuple[str, str, str]]:
     units = load_units(session)
     logins = load_users(session, units)
+    from .initiatives.demo import load_demo_initiatives
     from .quiz.demo import load_demo_contest
+    from .surveys.demo import load_demo_survey
 
     load_demo_contest(session)
+    load_demo_initiatives(session)
+    load_demo_survey(session)
     return logins

@@ -2,7 +2,9 @@
 
 from .accounts.models import ApiToken, Block, Unit, User, UserRole  # noqa: F401
 from .bank.models import Question, QuestionVersion, Topic  # noqa: F401
+from .initiatives.models import Initiative  # noqa: F401  (and every initiative table)
 from .organiser.models import AuditEvent  # noqa: F401
+from .participation.models import ContestDocument  # noqa: F401
 from .quiz.models import (  # noqa: F401
     Attempt,
     AttemptItem,
@@ -20,3 +22,4 @@ from .rankings.models import (  # noqa: F401
     RankingSnapshot,
     UnitRankingRow,
 )
+from .surveys.models import Survey, SurveyResponse  # noqa: F401  (and every survey table)

@@ -103,6 +103,9 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     with application.app_context():
         db.session.remove()
         _truncate_all()
+    from contest_app.quiz.services import clear_caches
+
+    clear_caches()
 
 
 @pytest.fixture

@@ -6,4 +6,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import auth, rankings, views  # noqa: E402,F401  (routes and hooks register on import)
+from ..surveys import api as _surveys_api  # noqa: E402,F401
+from . import auth, participation, rankings, views  # noqa: E402,F401  (routes and hooks register on import)

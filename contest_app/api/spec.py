@@ -45,8 +45,12 @@ def operation(
     body: dict[str, Any] | None = None,
     auth: bool = True,
     parameters: list[dict[str, Any]] | None = None,
+    fast_valid: Callable[[Any], bool] | None = None,
 ) -> Callable:
-    """Declare an API operation; validates the JSON body against `body` before the view runs."""
+    """Declare an API operation; validates the JSON body against `body` before the view runs.
+
+    `fast_valid`, for hot paths, recognises the common valid body cheaply; anything it does
+    not accept goes through the full schema validation (and its field errors)."""
     validator = Draft202012Validator(body) if body else None
 
     def decorator(view: Callable) -> Callable:
@@ -62,6 +66,9 @@ def operation(
                 payload = request.get_json(silent=True)
                 if payload is None:
                     raise ValidationFailed(body="Nội dung phải là JSON hợp lệ.")
+                if fast_valid is not None and fast_valid(payload):
+                    kwargs["payload"] = payload
+                    return view(*args, **kwargs)
                 errors = {}
                 for err in validator.iter_errors(payload):
                     field = ".".join(str(p) for p in err.absolute_path) or (

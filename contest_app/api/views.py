@@ -9,7 +9,9 @@ from flask import current_app, jsonify, request
 
 from .. import clock
 from ..accounts import services as account_services
+from ..caching import public_page
 from ..extensions import db, limiter
+from ..participation.documents import contest_documents
 from ..quiz import services as quiz
 from ..quiz.models import Attempt
 from . import bp
@@ -74,6 +76,9 @@ CONTESTS = {"type": "array", "items": {
                    "boards": {"type": "array", "items": {
                        "type": "object", "required": ["id", "name"],
                        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}},
+                   "documents": {"type": "array", "items": {
+                       "type": "object", "required": ["title", "url"],
+                       "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}},
                    "rounds": {"type": "array", "items": ROUND}}}}
 QUESTION = {
     "type": "object", "required": ["id", "position", "text", "multiple", "options"],
@@ -217,18 +222,22 @@ def round_json(rnd, now: datetime) -> dict[str, Any]:
 @bp.route("/contests")
 @operation("/api/v1/contests", "get", "List contests and their rounds", {200: CONTESTS},
            auth=False)
+@public_page
 def list_contests():
     now = clock.now()
     return jsonify([
         {"id": c.id, "title": c.title, "description": c.description,
          "boards": [{"id": b.id, "name": b.name} for b in c.boards],
+         "documents": contest_documents(db.session, c.id),
          "rounds": [round_json(r, now) for r in c.rounds]}
         for c in quiz.public_contests(db.session)
     ])
 
 
-def attempt_start_json(attempt: Attempt, now: datetime) -> dict[str, Any]:
-    items = quiz.attempt_items(db.session, attempt, review=False)
+def attempt_start_json(attempt: Attempt, now: datetime,
+                       items: list[quiz.ItemView] | None = None) -> dict[str, Any]:
+    if items is None:
+        items = quiz.attempt_items(db.session, attempt, review=False)
     rnd = attempt.round
     return {
         "id": attempt.id,
@@ -253,14 +262,17 @@ def start_attempt(round_id: int):
     user_id = require_user_id()
     now = clock.now()
     started = quiz.start_attempt(db.session, user_id, round_id, now, _grace())
-    body = attempt_start_json(started.attempt, now)
+    body = attempt_start_json(started.attempt, now, started.items)
     db.session.commit()
     return jsonify(body), 201 if started.created else 200
 
 
 @bp.route("/attempts/<int:attempt_id>/answers/<int:question_id>", methods=["PUT"])
 @operation("/api/v1/attempts/{attempt_id}/answers/{question_id}", "put", "Save one answer",
-           {200: ANSWER, 401: E, 404: E, 409: E, 422: E}, body=ANSWER_REQUEST)
+           {200: ANSWER, 401: E, 404: E, 409: E, 422: E}, body=ANSWER_REQUEST,
+           fast_valid=lambda p: type(p) is dict and type(p.get("option_ids")) is list
+           and len(p["option_ids"]) <= 6
+           and all(type(i) is int and 1 <= i <= 6 for i in p["option_ids"]))
 def save_answer(attempt_id: int, question_id: int, payload: dict[str, Any]):
     user_id = require_user_id()
     now = clock.now()

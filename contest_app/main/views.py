@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
+from ..caching import public_page
 from ..clock import now
 from ..extensions import db
 from ..quiz import services as quiz_services
@@ -12,6 +13,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
+@public_page
 def index():
     contests = quiz_services.public_contests(db.session)
     moment = now()

@@ -193,6 +193,5 @@ class AttemptItem(db.Model):
     multiple: Mapped[bool] = mapped_column(default=False)
     chosen: Mapped[list | None]  # original option indexes
     answered_at: Mapped[datetime | None]
-    points: Mapped[int | None]
 
     version = relationship("QuestionVersion", lazy="joined")

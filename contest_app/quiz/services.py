@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..bank.models import Question, QuestionVersion
 from ..domain import NotFound
@@ -80,16 +81,22 @@ def participation(session: Session, contest_id: int, user_id: int) -> Participat
 
 
 def board_for(session: Session, rnd: Round, user_id: int) -> int | None:
-    """The participant's board in this round's contest; official rounds of a contest with
-    boards need one (BoardRequired)."""
-    if not rnd.contest.boards:
+    """The participant's board in this round's contest. Official rounds of a contest with
+    boards need one (BoardRequired); of a contest with a minimum age or the CCCD requirement,
+    a participation that meets them (NotEligible). Practice rounds need no joining."""
+    from ..participation.services import check_eligible
+
+    contest = rnd.contest
+    official = rnd.kind == ROUND_OFFICIAL
+    if not contest.boards and not (official and (contest.min_age or contest.require_cccd)):
         return None
     part = participation(session, rnd.contest_id, user_id)
-    if part is None or part.board_id is None:
-        if rnd.kind == ROUND_OFFICIAL:
-            raise rules.BoardRequired()
-        return None
-    return part.board_id
+    if not official:
+        return part.board_id if part is not None else None
+    if contest.boards and (part is None or part.board_id is None):
+        raise rules.BoardRequired()
+    check_eligible(session, contest, user_id, part)
+    return part.board_id if part is not None else None
 
 
 def blueprint_for(rnd: Round, board_id: int | None) -> list[rules.BlueprintSpec]:
@@ -101,17 +108,62 @@ def blueprint_for(rnd: Round, board_id: int | None) -> list[rules.BlueprintSpec]
     return [rules.BlueprintSpec(line.count, line.topic_id, line.difficulty) for line in lines]
 
 
+@dataclass(frozen=True)
+class VersionContent:
+    """What a participant is shown of a question version (versions never change)."""
+
+    text: str
+    options: tuple[str, ...]
+    multiple: bool
+    weight: int
+
+
+class _BankCache:
+    """Approved current versions, kept per process and reloaded when the bank's stamp (number
+    of approved questions, last change, last version) moves."""
+
+    stamp: tuple | None = None
+    candidates: list[rules.Candidate] = []
+    content: dict[int, VersionContent] = {}
+
+
+def clear_caches() -> None:
+    """Forget cached bank data (tests call this after emptying the database)."""
+    _BankCache.stamp, _BankCache.candidates, _BankCache.content = None, [], {}
+
+
+def _bank_stamp(session: Session) -> tuple:
+    return tuple(session.execute(select(
+        select(func.count()).where(Question.status == "approved").scalar_subquery(),
+        select(func.max(Question.updated_at)).scalar_subquery(),
+        select(func.max(QuestionVersion.id)).scalar_subquery(),
+    )).one())
+
+
+def current_bank(session: Session) -> tuple[list[rules.Candidate], dict[int, VersionContent]]:
+    """Current versions of approved questions (as draw candidates) and their content."""
+    stamp = _bank_stamp(session)
+    if stamp != _BankCache.stamp:
+        rows = session.execute(
+            select(Question.id, QuestionVersion.id, Question.topic_id, Question.difficulty,
+                   QuestionVersion.options, QuestionVersion.multiple, QuestionVersion.text,
+                   QuestionVersion.weight)
+            .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
+                  & (QuestionVersion.number == Question.current_version))
+            .where(Question.status == "approved")
+        ).all()
+        _BankCache.candidates = [
+            rules.Candidate(qid, vid, tid, diff, len(opts), bool(multi))
+            for qid, vid, tid, diff, opts, multi, _, _ in rows]
+        _BankCache.content = {vid: VersionContent(text, tuple(opts), bool(multi), weight)
+                              for _, vid, _, _, opts, multi, text, weight in rows}
+        _BankCache.stamp = stamp
+    return _BankCache.candidates, _BankCache.content
+
+
 def candidates(session: Session) -> list[rules.Candidate]:
     """Current versions of approved questions."""
-    rows = session.execute(
-        select(Question.id, QuestionVersion.id, Question.topic_id, Question.difficulty,
-               QuestionVersion.options, QuestionVersion.multiple)
-        .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
-              & (QuestionVersion.number == Question.current_version))
-        .where(Question.status == "approved")
-    )
-    return [rules.Candidate(qid, vid, tid, diff, len(opts), bool(multi))
-            for qid, vid, tid, diff, opts, multi in rows]
+    return current_bank(session)[0]
 
 
 def seen_counts(session: Session, rnd: Round, user_id: int) -> dict[int, int]:
@@ -146,6 +198,36 @@ def in_progress_attempt(session: Session, round_id: int, user_id: int) -> Attemp
 class Started:
     attempt: Attempt
     created: bool
+    items: list[ItemView] | None = None  # a new attempt's questions, built without a query
+
+
+def load_round(session: Session, round_id: int) -> Round:
+    """A published contest's round with its contest, boards and blueprint in one round trip."""
+    rnd = session.execute(
+        select(Round).where(Round.id == round_id)
+        .options(joinedload(Round.contest).joinedload(Contest.boards),
+                 joinedload(Round.blueprint))).unique().scalar_one_or_none()
+    if rnd is None or not rnd.contest.published:
+        raise NotFound()
+    return rnd
+
+
+def _attempt_state(session: Session, rnd: Round, user_id: int
+                   ) -> tuple[int, int | None, int, int]:
+    """Attempts used, the attempt in progress (if any), extra seconds and the number of the
+    contest's other official rounds, in one query."""
+    mine = (Attempt.round_id == rnd.id) & (Attempt.user_id == user_id)
+    used, current_id, extra, others = session.execute(select(
+        select(func.count(Attempt.id)).where(mine).scalar_subquery(),
+        select(Attempt.id).where(mine, Attempt.status == ATTEMPT_IN_PROGRESS)
+        .limit(1).scalar_subquery(),
+        select(ExtraTime.seconds).where(ExtraTime.round_id == rnd.id,
+                                        ExtraTime.user_id == user_id).scalar_subquery(),
+        select(func.count(Round.id)).where(Round.contest_id == rnd.contest_id,
+                                           Round.kind == ROUND_OFFICIAL, Round.id != rnd.id)
+        .scalar_subquery(),
+    )).one()
+    return used or 0, current_id, extra or 0, others or 0
 
 
 def start_attempt(
@@ -156,13 +238,14 @@ def start_attempt(
 
     Two simultaneous starts give one attempt: the database refuses a second in-progress row
     (partial unique index) and a duplicate attempt number; the loser resumes the winner's."""
-    rnd = get_round(session, round_id)
-    current = in_progress_attempt(session, round_id, user_id)
-    if current is not None and not close_if_overdue(session, current, now, grace_s):
-        return Started(current, False)
+    rnd = load_round(session, round_id)
+    used, current_id, extra, other_rounds = _attempt_state(session, rnd, user_id)
+    if current_id is not None:
+        current = session.get(Attempt, current_id)
+        if current is not None and not close_if_overdue(session, current, now, grace_s):
+            return Started(current, False)
     if round_status(rnd, now) != rules.ROUND_OPEN:
         raise rules.RoundNotOpen()
-    used = attempts_used(session, round_id, user_id)
     max_attempts = None if rnd.kind == ROUND_PRACTICE else rnd.max_attempts
     if rules.attempts_left(max_attempts, used) == 0:
         # A simultaneous start may have created the attempt we count: resume it.
@@ -172,17 +255,16 @@ def start_attempt(
         raise rules.NoAttemptsLeft()
     board_id = board_for(session, rnd, user_id)
     seed = seed if seed is not None else rules.new_seed()
-    drawn = rules.draw_questions(
-        candidates(session), blueprint_for(rnd, board_id), seed,
-        seen_counts(session, rnd, user_id),
-    )
-    extra = extra_seconds(session, round_id, user_id)
+    bank, content = current_bank(session)
+    seen = (seen_counts(session, rnd, user_id)
+            if rnd.kind == ROUND_OFFICIAL and other_rounds else None)
+    drawn = rules.draw_questions(bank, blueprint_for(rnd, board_id), seed, seen)
     closes = None if rnd.kind == ROUND_PRACTICE else rnd.closes_at
     attempt = Attempt(
         round_id=round_id, user_id=user_id, board_id=board_id, number=used + 1, seed=seed,
         status=ATTEMPT_IN_PROGRESS, started_at=now,
         deadline=rules.attempt_deadline(now, rnd.time_limit_s, closes, extra),
-        max_score=0,
+        max_score=sum(content[d.version_id].weight for d in drawn),
     )
     session.add(attempt)
     try:
@@ -193,23 +275,24 @@ def start_attempt(
         if current is None:
             raise
         return Started(current, False)
-    weights = dict(session.execute(
-        select(QuestionVersion.id, QuestionVersion.weight).where(
-            QuestionVersion.id.in_([d.version_id for d in drawn]))
-    ).all())
-    attempt.max_score = sum(weights.get(d.version_id, 1) for d in drawn)
     session.execute(
         AttemptItem.__table__.insert(),
         [
             {"attempt_id": attempt.id, "position": d.position, "question_id": d.question_id,
              "version_id": d.version_id, "option_order": list(d.option_order),
              "option_count": d.option_count, "multiple": d.multiple, "chosen": None,
-             "answered_at": None, "points": None}
+             "answered_at": None}
             for d in drawn
         ],
     )
-    session.flush()
-    return Started(attempt, True)
+    items = [
+        ItemView(question_id=d.question_id, position=d.position,
+                 text=content[d.version_id].text, multiple=d.multiple,
+                 options=[(i + 1, content[d.version_id].options[orig])
+                          for i, orig in enumerate(d.option_order)], chosen=[])
+        for d in drawn
+    ]
+    return Started(attempt, True, items)
 
 
 def attempt_for(session: Session, attempt_id: int, user_id: int) -> Attempt:
@@ -231,6 +314,34 @@ def close_if_overdue(session: Session, attempt: Attempt, now: datetime, grace_s:
     return True
 
 
+_SAVE_SQL = """
+UPDATE attempt_item SET chosen = :chosen, answered_at = :now
+WHERE attempt_id = :attempt_id AND question_id = :question_id
+  AND option_count >= :max_id AND (multiple OR :count <= 1)
+  AND EXISTS (SELECT 1 FROM attempt WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id
+              AND attempt.status = 'in_progress' AND attempt.deadline >= :limit {lock})
+"""
+_save_statements: dict[str, object] = {}
+
+
+def _save_statement(dialect: str):
+    """The answer UPDATE as a prepared text statement. On PostgreSQL the attempt row is read
+    FOR SHARE, so a submission (which updates that row first) waits for a save in flight and a
+    save that comes after it finds the attempt no longer in progress."""
+    stmt = _save_statements.get(dialect)
+    if stmt is None:
+        from sqlalchemy import JSON, text
+
+        from ..database import TZDateTime
+
+        stmt = text(_SAVE_SQL.format(lock="FOR SHARE" if dialect == "postgresql" else ""))
+        stmt = stmt.bindparams(bindparam("chosen", type_=JSON()),
+                               bindparam("now", type_=TZDateTime()),
+                               bindparam("limit", type_=TZDateTime()))
+        _save_statements[dialect] = stmt
+    return stmt
+
+
 def save_answer(
     session: Session, user_id: int, attempt_id: int, question_id: int, option_ids: list[int],
     now: datetime, grace_s: int,
@@ -240,25 +351,12 @@ def save_answer(
     ids = sorted(set(option_ids))
     if len(ids) != len(option_ids) or any(i < 1 for i in ids):
         raise rules.InvalidOption(option_ids="invalid")
-    conditions = [
-        AttemptItem.attempt_id == attempt_id,
-        AttemptItem.question_id == question_id,
-        exists(
-            select(Attempt.id)
-            .where(Attempt.id == attempt_id, Attempt.user_id == user_id,
-                   Attempt.status == ATTEMPT_IN_PROGRESS,
-                   Attempt.deadline >= now - timedelta(seconds=grace_s))
-            .with_for_update(read=True)
-        ),
-    ]
-    if ids:
-        conditions.append(AttemptItem.option_count >= ids[-1])
-    if len(ids) > 1:
-        conditions.append(AttemptItem.multiple.is_(True))
-    result = session.execute(
-        update(AttemptItem).where(*conditions).values(chosen=ids, answered_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    connection = session.connection()
+    result = connection.execute(_save_statement(connection.dialect.name), {
+        "chosen": ids, "now": now, "attempt_id": attempt_id, "question_id": question_id,
+        "max_id": ids[-1] if ids else 0, "count": len(ids), "user_id": user_id,
+        "limit": now - timedelta(seconds=grace_s),
+    })
     if result.rowcount == 1:
         return
     _explain_refusal(session, user_id, attempt_id, question_id, ids, now, grace_s)
@@ -322,34 +420,26 @@ def _finish(session: Session, attempt: Attempt, status: str, ended_at: datetime)
     if moved.rowcount != 1:  # someone else finished it first: take their result
         session.refresh(attempt)
         return
+    # The attempt row is now locked (PostgreSQL) or the database write-locked (SQLite): saves
+    # still in flight have finished, later ones are refused, so what is read here is final.
     rows = session.execute(
-        select(AttemptItem.id, AttemptItem.chosen, AttemptItem.option_order,
-               QuestionVersion.correct, QuestionVersion.weight)
+        select(AttemptItem.chosen, AttemptItem.option_order, QuestionVersion.correct,
+               QuestionVersion.weight)
         .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
         .where(AttemptItem.attempt_id == attempt.id)
-        .order_by(AttemptItem.position)
     ).all()
     scored = rules.score_items([
         rules.ScoredItem(tuple(chosen) if chosen else None, tuple(order), frozenset(correct),
                          weight)
-        for _, chosen, order, correct, weight in rows
+        for chosen, order, correct, weight in rows
     ])
-    if rows:
-        session.execute(
-            update(AttemptItem.__table__)
-            .where(AttemptItem.__table__.c.id == bindparam("item_id"))
-            .values(points=bindparam("item_points")),
-            [{"item_id": row[0], "item_points": pts} for row, pts in zip(rows, scored.points,
-                                                                          strict=True)],
-        )
-    session.execute(
-        update(Attempt).where(Attempt.id == attempt.id).values(
-            score=scored.total, max_score=scored.max_score,
-            duration_ms=rules.duration_ms(attempt.started_at, ended_at),
-        ).execution_options(synchronize_session=False)
-    )
-    session.flush()
-    session.refresh(attempt)
+    values = {"score": scored.total, "max_score": scored.max_score,
+              "duration_ms": rules.duration_ms(attempt.started_at, ended_at)}
+    session.execute(update(Attempt).where(Attempt.id == attempt.id).values(**values)
+                    .execution_options(synchronize_session=False))
+    # Keep the loaded object in step without reading it back.
+    for key, value in {**values, "status": status, "submitted_at": ended_at}.items():
+        set_committed_value(attempt, key, value)
 
 
 def close_overdue(session: Session, now: datetime, grace_s: int) -> int:
@@ -397,7 +487,9 @@ def attempt_items(session: Session, attempt: Attempt, review: bool) -> list[Item
         )
         if review:
             view.correct = rules.display_ids(version.correct, order)
-            view.points = item.points
+            view.points = rules.item_points(rules.ScoredItem(
+                tuple(item.chosen) if item.chosen else None, tuple(order),
+                frozenset(version.correct), version.weight))
             view.explanation = version.explanation
             view.legal_basis = version.legal_basis
         views.append(view)

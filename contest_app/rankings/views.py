@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..caching import public_page
 from ..domain import NotFound
 from ..extensions import db
 from ..quiz import services as quiz
@@ -29,6 +30,7 @@ def _board_id(contest: Contest) -> int | None:
 
 
 @bp.route("/vong-thi/<int:round_id>")
+@public_page
 def round_ranking(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     board_id = _board_id(rnd.contest)
@@ -57,6 +59,7 @@ def round_ranking(round_id: int):
 
 
 @bp.route("/vong-thi/<int:round_id>/don-vi")
+@public_page
 def unit_ranking(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     board_id = _board_id(rnd.contest)
@@ -71,6 +74,7 @@ def unit_ranking(round_id: int):
 
 
 @bp.route("/cuoc-thi/<int:contest_id>")
+@public_page
 def contest_ranking(contest_id: int):
     contest = quiz.get_contest(db.session, contest_id)
     board_id = _board_id(contest)

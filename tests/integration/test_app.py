@@ -52,7 +52,8 @@ def test_production_sets_secure_cookie_flags(monkeypatch, tmp_path) -> None:
 def test_development_generates_and_keeps_a_secret_key(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = create_app({"ENV_NAME": "development", "SECRET_KEY": None})
+    first = create_app({"ENV_NAME": "development", "SECRET_KEY": None,
+                        "SQLALCHEMY_DATABASE_URI": None})
     second = create_app({"ENV_NAME": "development", "SECRET_KEY": None})
     assert len(first.config["SECRET_KEY"]) >= 32
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]

@@ -276,7 +276,6 @@ def upgrade():
     sa.Column('multiple', sa.Boolean(), nullable=False),
     sa.Column('chosen', sa.JSON(), nullable=True),
     sa.Column('answered_at', contest_app.database.TZDateTime(timezone=True), nullable=True),
-    sa.Column('points', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['attempt_id'], ['attempt.id'], name=op.f('fk_attempt_item_attempt_id_attempt'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['question_id'], ['question.id'], name=op.f('fk_attempt_item_question_id_question')),
     sa.ForeignKeyConstraint(['version_id'], ['question_version.id'], name=op.f('fk_attempt_item_version_id_question_version')),

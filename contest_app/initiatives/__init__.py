@@ -1,0 +1,1 @@
+"""Reform initiatives: calls, submissions with attachments, blind judging, decisions."""

@@ -1,0 +1,211 @@
+"""Organiser pages: calls and rubrics, the judging table with scores, spread and progress,
+assignment (by hand or automatic), decisions, publication, XLSX export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..accounts.models import ROLE_ORGANISER
+from ..domain import DomainError
+from ..errors import ERRORS
+from ..extensions import db
+from ..security import role_required
+from . import judging, rules
+from . import services as svc
+from .export import XLSX, table_xlsx
+from .forms import DEFAULT_CRITERIA, AssignForm, CallForm, DecisionForm, PublishForm
+
+bp = Blueprint("initiatives_admin", __name__, url_prefix="/ban-to-chuc/sang-kien")
+
+
+def _fill_criteria(form: CallForm, call) -> None:
+    rows = ([(c.name, c.description, c.weight, c.scale) for c in call.criteria] if call
+            else DEFAULT_CRITERIA)
+    for entry, (name, description, weight, scale) in zip(form.criteria, rows, strict=False):
+        entry.form.name.data, entry.form.description.data = name, description
+        entry.form.weight.data, entry.form.scale.data = weight, scale
+
+
+def _call_data(form: CallForm) -> svc.CallData:
+    return svc.CallData(
+        title=form.title.data.strip(), description=(form.description.data or "").strip(),
+        submission_deadline=form.submission_deadline.data,
+        review_deadline=form.review_deadline.data, fields=form.fields_list(),
+        judges_per_submission=form.judges_per_submission.data, criteria=form.criteria_data())
+
+
+def _save_call(form: CallForm, call):
+    try:
+        saved = svc.save_call(db.session, current_user.id, call, _call_data(form))
+    except DomainError as err:
+        db.session.rollback()
+        if err.code == "validation_failed":
+            form.criteria.errors = [_("Cần ít nhất một tiêu chí chấm điểm.")]
+        else:
+            flash(str(ERRORS[err.code][1]), "danger")
+        return None
+    db.session.commit()
+    flash(_("Đã lưu đợt phát động."), "success")
+    return redirect(url_for(".call_edit", call_id=saved.id))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def calls():
+    form = CallForm()
+    if request.method == "GET":
+        _fill_criteria(form, None)
+    if form.validate_on_submit():
+        done = _save_call(form, None)
+        if done is not None:
+            return done
+    counts = {c.id: svc.count_by_state(db.session, c.id) for c in svc.calls(db.session)}
+    status = 422 if request.method == "POST" else 200
+    return render_template("initiatives/admin_calls.html", calls=svc.calls(db.session),
+                           counts=counts, form=form), status
+
+
+@bp.route("/dot/<int:call_id>", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def call_edit(call_id: int):
+    call = svc.get_call(db.session, call_id)
+    form = CallForm(obj=call)
+    if request.method == "GET":
+        form.fields_text.data = "\n".join(call.fields)
+        _fill_criteria(form, call)
+    if form.validate_on_submit():
+        done = _save_call(form, call)
+        if done is not None:
+            return done
+    status = 422 if request.method == "POST" else 200
+    return render_template("initiatives/admin_call.html", call=call, form=form,
+                           locked=svc.call_has_reviews(db.session, call.id)), status
+
+
+@bp.route("/dot/<int:call_id>/bang")
+@role_required(ROLE_ORGANISER)
+def table(call_id: int):
+    return _table(svc.get_call(db.session, call_id), PublishForm())
+
+
+def _table(call, publish_form: PublishForm, status: int = 200):
+    return render_template(
+        "initiatives/admin_table.html", call=call, rows=judging.organiser_table(db.session, call),
+        progress=judging.judge_progress(db.session, call), publish_form=publish_form,
+        undecided=len(judging.undecided(db.session, call)), counts=svc.count_by_state(
+            db.session, call.id), threshold=rules.DISAGREEMENT_POINTS), status
+
+
+@bp.route("/dot/<int:call_id>/bang.xlsx")
+@role_required(ROLE_ORGANISER)
+def table_export(call_id: int):
+    call = svc.get_call(db.session, call_id)
+    data = table_xlsx(call, judging.organiser_table(db.session, call))
+    return send_file(data, mimetype=XLSX, as_attachment=True,
+                     download_name=f"bang-cham-sang-kien-{call.id}.xlsx")
+
+
+@bp.route("/dot/<int:call_id>/phan-cong-tu-dong", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def auto_assign(call_id: int):
+    call = svc.get_call(db.session, call_id)
+    try:
+        made = judging.auto_assign(db.session, current_user.id, call, clock.now())
+    except rules.NotEnoughJudges as err:
+        db.session.rollback()
+        flash(_("Không đủ giám khảo để phân công: mỗi sáng kiến cần %(n)s giám khảo không phải "
+                "tác giả, không cùng đơn vị và không xung đột lợi ích, nhưng %(k)s sáng kiến "
+                "không đủ (hiện có %(j)s giám khảo). Hãy thêm giám khảo hoặc giảm số giám khảo "
+                "mỗi sáng kiến.", n=err.fields["needed"], k=len(err.fields["submissions"]),
+                j=err.fields["judges"]), "danger")
+        return redirect(url_for(".table", call_id=call.id))
+    db.session.commit()
+    flash(_("Đã phân công tự động %(n)s lượt chấm.", n=made) if made
+          else _("Mọi sáng kiến đã đủ giám khảo; không có phân công mới."), "success")
+    return redirect(url_for(".table", call_id=call.id))
+
+
+@bp.route("/dot/<int:call_id>/cong-bo", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def publish(call_id: int):
+    call = svc.get_call(db.session, call_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _table(call, form, 422)
+    judging.publish(db.session, current_user.id, call, clock.now())
+    db.session.commit()
+    flash(_("Đã công bố kết quả."), "success")
+    return redirect(url_for("initiatives.results", call_id=call.id))
+
+
+def _detail(initiative, assign_form=None, decision_form=None, status: int = 200):
+    judges = judging.judges(db.session)
+    assign_form = assign_form or AssignForm(prefix="assign")
+    assign_form.judge_id.choices = [(0, _("— Chọn giám khảo —"))] + [
+        (j.id, f"{j.full_name} ({j.unit.name if j.unit else '—'})") for j in judges]
+    decision_form = decision_form or DecisionForm(
+        prefix="decision", data={"decision": initiative.decision or "accepted",
+                                 "award": initiative.award or "",
+                                 "note": initiative.decision_note})
+    rows = [r for r in judging.organiser_table(db.session, initiative.call)
+            if r.initiative.id == initiative.id]
+    return render_template(
+        "initiatives/admin_initiative.html", initiative=initiative, row=rows[0] if rows else None,
+        assign_form=assign_form, decision_form=decision_form,
+        status=svc.shown_status(db.session, initiative, clock.now())), status
+
+
+@bp.route("/<int:initiative_id>")
+@role_required(ROLE_ORGANISER)
+def initiative(initiative_id: int):
+    return _detail(svc.get_initiative(db.session, initiative_id))
+
+
+@bp.route("/<int:initiative_id>/phan-cong", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def assign(initiative_id: int):
+    item = svc.get_initiative(db.session, initiative_id)
+    form = AssignForm(prefix="assign")
+    form.judge_id.choices = [(j.id, j.full_name) for j in judging.judges(db.session)]
+    if not form.validate_on_submit():
+        form.judge_id.errors = [_("Hãy chọn một giám khảo.")]
+        return _detail(item, assign_form=form, status=422)
+    try:
+        judging.assign_judge(db.session, current_user.id, item, form.judge_id.data, clock.now())
+    except DomainError as err:
+        db.session.rollback()
+        if err.code == "validation_failed":
+            form.judge_id.errors = [_("Chỉ phân công giám khảo cho sáng kiến đã nộp.")]
+        else:
+            form.judge_id.errors = [str(ERRORS[err.code][1])]
+        return _detail(item, assign_form=form, status=ERRORS[err.code][0])
+    db.session.commit()
+    flash(_("Đã phân công giám khảo."), "success")
+    return redirect(url_for(".initiative", initiative_id=item.id))
+
+
+@bp.route("/<int:initiative_id>/phan-cong/<int:judge_id>/xoa", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def unassign(initiative_id: int, judge_id: int):
+    item = svc.get_initiative(db.session, initiative_id)
+    judging.unassign_judge(db.session, current_user.id, item, judge_id)
+    db.session.commit()
+    flash(_("Đã bỏ phân công giám khảo."), "success")
+    return redirect(url_for(".initiative", initiative_id=item.id))
+
+
+@bp.route("/<int:initiative_id>/quyet-dinh", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def decide(initiative_id: int):
+    item = svc.get_initiative(db.session, initiative_id)
+    form = DecisionForm(prefix="decision")
+    if not form.validate_on_submit():
+        return _detail(item, decision_form=form, status=422)
+    judging.decide(db.session, current_user.id, item, form.decision.data, form.award.data or None,
+                   form.note.data or "", clock.now())
+    db.session.commit()
+    flash(_("Đã ghi quyết định."), "success")
+    return redirect(url_for(".table", call_id=item.call_id))

@@ -1,0 +1,50 @@
+"""The organiser's judging table as an XLSX workbook (openpyxl), for Excel beside the browser."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .judging import TableRow
+from .models import InitiativeCall
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+DECISION_LABELS = {"accepted": _l("Công nhận"), "rejected": _l("Không công nhận"),
+                   "awarded": _l("Trao giải")}
+HEADERS = [_l("Mã"), _l("Tên sáng kiến"), _l("Lĩnh vực"), _l("Tác giả"), _l("Đồng tác giả"),
+           _l("Đơn vị"), _l("Số phiếu chấm"), _l("Số phiếu cần"), _l("Điểm trung bình (/100)"),
+           _l("Chênh lệch"), _l("Bất đồng lớn"), _l("Điểm từng giám khảo"), _l("Quyết định"),
+           _l("Mức giải")]
+
+
+def table_xlsx(call: InitiativeCall, rows: list[TableRow]) -> BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Bảng chấm")
+    sheet.append([call.title])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([str(h) for h in HEADERS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        item, agg = row.initiative, row.aggregate
+        judges = "; ".join(f"{r.judge.full_name}: {r.total:.2f}" for r in row.reviews)
+        sheet.append([
+            item.id, item.title, item.field, item.author.full_name, "; ".join(item.co_authors),
+            item.author.unit.name if item.author.unit else "", agg.reviews, agg.expected,
+            agg.score, agg.spread, _("Có") if agg.disagreement else "", judges,
+            str(DECISION_LABELS.get(item.decision or "", "")), item.award or "",
+        ])
+    for column, width in zip("ABCDEFGHIJKLMN", (6, 50, 30, 25, 30, 30, 10, 10, 12, 10, 10, 40,
+                                                16, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer

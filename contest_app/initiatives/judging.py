@@ -1,0 +1,398 @@
+"""Judging services: judges and their assignments (by hand or balanced automatically), conflicts
+of interest, blind reviews, the organiser's table, decisions and published results.
+
+Like `services.py`: session, actor and `now` are arguments; functions flush, never commit."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ..accounts.models import ROLE_JUDGE, User, UserRole
+from ..domain import NotFound, ValidationFailed
+from ..organiser.models import record
+from . import files as filestore
+from . import rules
+from .models import ConflictOfInterest, Initiative, InitiativeCall, Review, ReviewAssignment
+from .services import rubric
+
+
+def judges(session: Session) -> list[User]:
+    return list(session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == ROLE_JUDGE, User.active.is_(True))
+        .order_by(User.full_name, User.id)))
+
+
+def _pool(session: Session, call_id: int) -> list[Initiative]:
+    """Submitted initiatives of the call, in id order."""
+    return list(session.scalars(
+        select(Initiative).where(Initiative.call_id == call_id,
+                                 Initiative.state == rules.SUBMITTED)
+        .options(selectinload(Initiative.author)).order_by(Initiative.id)))
+
+
+def _assigned(session: Session, initiative_ids: list[int]) -> dict[int, set[int]]:
+    held: dict[int, set[int]] = defaultdict(set)
+    if initiative_ids:
+        for iid, jid in session.execute(
+                select(ReviewAssignment.initiative_id, ReviewAssignment.judge_id)
+                .where(ReviewAssignment.initiative_id.in_(initiative_ids))):
+            held[iid].add(jid)
+    return held
+
+
+def _slots(session: Session, initiatives: list[Initiative],
+           judge_rows: list[User]) -> list[rules.Slot]:
+    """Each submission with its judges and exclusions: declared conflicts, and judges of the
+    author's own unit (a conflict of interest in these contests)."""
+    ids = [i.id for i in initiatives]
+    conflicts: dict[int, set[int]] = defaultdict(set)
+    if ids:
+        for iid, jid in session.execute(
+                select(ConflictOfInterest.initiative_id, ConflictOfInterest.judge_id)
+                .where(ConflictOfInterest.initiative_id.in_(ids))):
+            conflicts[iid].add(jid)
+    held = _assigned(session, ids)
+    slots = []
+    for initiative in initiatives:
+        unit_id = initiative.author.unit_id
+        same_unit = {j.id for j in judge_rows if unit_id is not None and j.unit_id == unit_id}
+        slots.append(rules.Slot(initiative.id, initiative.author_id,
+                                frozenset(held[initiative.id]),
+                                frozenset(conflicts[initiative.id] | same_unit)))
+    return slots
+
+
+def auto_assign(session: Session, actor_id: int, call: InitiativeCall, now: datetime) -> int:
+    """Give every undecided submission of the call its judges, balancing loads; returns how
+    many assignments were made."""
+    if call.published:
+        raise rules.ResultsPublished()
+    pool = [i for i in _pool(session, call.id) if i.decision is None]
+    judge_rows = judges(session)
+    loads = dict(session.execute(
+        select(ReviewAssignment.judge_id, func.count(ReviewAssignment.id))
+        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+        .where(Initiative.call_id == call.id).group_by(ReviewAssignment.judge_id)).all())
+    plan = rules.assign(_slots(session, pool, judge_rows), [j.id for j in judge_rows],
+                        call.judges_per_submission, loads)
+    made = 0
+    for initiative_id, judge_ids in plan.items():
+        for judge_id in judge_ids:
+            session.add(ReviewAssignment(initiative_id=initiative_id, judge_id=judge_id,
+                                         assigned_by_id=actor_id, automatic=True,
+                                         assigned_at=now))
+            made += 1
+    session.flush()
+    record(actor_id, "initiative_call.auto_assign", call,
+           after={"assignments": {str(k): v for k, v in plan.items()}})
+    return made
+
+
+def assign_judge(session: Session, actor_id: int, initiative: Initiative, judge_id: int,
+                 now: datetime) -> None:
+    if initiative.call.published:
+        raise rules.ResultsPublished()
+    if initiative.state != rules.SUBMITTED:
+        raise ValidationFailed(judge="not_submitted")
+    judge_rows = judges(session)
+    if judge_id not in {j.id for j in judge_rows}:
+        raise ValidationFailed(judge="unknown")
+    (slot,) = _slots(session, [initiative], judge_rows)
+    if not rules.judge_is_eligible(slot, judge_id):
+        raise rules.JudgeNotEligible()
+    if judge_id in slot.assigned:
+        return
+    session.add(ReviewAssignment(initiative_id=initiative.id, judge_id=judge_id,
+                                 assigned_by_id=actor_id, assigned_at=now))
+    session.flush()
+    record(actor_id, "initiative.assign", initiative, after={"judge_id": judge_id})
+
+
+def unassign_judge(session: Session, actor_id: int, initiative: Initiative,
+                   judge_id: int) -> None:
+    row = session.scalar(select(ReviewAssignment).where(
+        ReviewAssignment.initiative_id == initiative.id, ReviewAssignment.judge_id == judge_id))
+    if row is None:
+        raise NotFound()
+    if _review(session, initiative.id, judge_id) is not None:
+        raise rules.InitiativeLocked()
+    session.delete(row)
+    session.flush()
+    record(actor_id, "initiative.unassign", initiative, before={"judge_id": judge_id})
+
+
+# --- The judge's side (blind) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlindFile:
+    id: int
+    position: int  # shown as "Tệp đính kèm <position>": the uploaded name is never shown
+    kind: str
+    size: int
+
+
+@dataclass(frozen=True)
+class BlindInitiative:
+    """Everything a judge may see of a submission: its content, never its authors, their
+    contacts or unit, nor the uploaded file names."""
+
+    id: int
+    call_id: int
+    call_title: str
+    review_deadline: datetime
+    title: str
+    field: str
+    problem: str
+    solution: str
+    benefits: str
+    applied_at: str
+    files: tuple[BlindFile, ...] = ()
+
+
+def blind_view(initiative: Initiative) -> BlindInitiative:
+    files = tuple(BlindFile(f.id, n, filestore.KINDS[f.kind][2], f.size)
+                  for n, f in enumerate(initiative.files, start=1))
+    call = initiative.call
+    return BlindInitiative(initiative.id, call.id, call.title, call.review_deadline,
+                           initiative.title, initiative.field, initiative.problem,
+                           initiative.solution, initiative.benefits, initiative.applied_at,
+                           files)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    initiative_id: int
+    title: str
+    field: str
+    call_title: str
+    review_deadline: datetime
+    total: float | None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.total is not None
+
+
+def worklist(session: Session, judge_id: int) -> list[WorkItem]:
+    rows = session.execute(
+        select(Initiative, InitiativeCall, Review.total)
+        .join(ReviewAssignment, ReviewAssignment.initiative_id == Initiative.id)
+        .join(InitiativeCall, InitiativeCall.id == Initiative.call_id)
+        .outerjoin(Review, (Review.initiative_id == Initiative.id)
+                   & (Review.judge_id == judge_id))
+        .where(ReviewAssignment.judge_id == judge_id, Initiative.state == rules.SUBMITTED)
+        .order_by(InitiativeCall.review_deadline, Initiative.id))
+    return [WorkItem(i.id, i.title, i.field, c.title, c.review_deadline, total)
+            for i, c, total in rows]
+
+
+def assigned_initiative(session: Session, initiative_id: int, judge_id: int) -> Initiative:
+    """A submission assigned to this judge (and still submitted); otherwise not found."""
+    initiative = session.scalar(
+        select(Initiative).join(ReviewAssignment, ReviewAssignment.initiative_id == Initiative.id)
+        .where(Initiative.id == initiative_id, ReviewAssignment.judge_id == judge_id,
+               Initiative.state == rules.SUBMITTED))
+    if initiative is None:
+        raise NotFound()
+    return initiative
+
+
+def _review(session: Session, initiative_id: int, judge_id: int) -> Review | None:
+    return session.scalar(select(Review).where(Review.initiative_id == initiative_id,
+                                               Review.judge_id == judge_id))
+
+
+def own_review(session: Session, initiative_id: int, judge_id: int) -> Review | None:
+    return _review(session, initiative_id, judge_id)
+
+
+def other_reviews(session: Session, initiative_id: int, judge_id: int) -> list[Review]:
+    """The other judges' reviews, only for a judge who has submitted their own."""
+    if _review(session, initiative_id, judge_id) is None:
+        return []
+    return list(session.scalars(
+        select(Review).where(Review.initiative_id == initiative_id, Review.judge_id != judge_id)
+        .order_by(Review.submitted_at, Review.id)))
+
+
+def save_review(session: Session, judge_id: int, initiative: Initiative,
+                scores: dict[int, int | None], comment: str, now: datetime) -> Review:
+    """Create or update the judge's review (until the review deadline, before a decision)."""
+    call = initiative.call
+    rules.ensure_review_open(now, call.review_deadline, call.published)
+    if initiative.decision is not None:
+        raise rules.ReviewClosed()
+    if not comment.strip():
+        raise ValidationFailed(comment="required")
+    criteria = rubric(call)
+    total = rules.review_total(criteria, scores)
+    clean = {str(c.id): int(scores[c.id]) for c in criteria}
+    review = _review(session, initiative.id, judge_id)
+    before = None
+    if review is None:
+        review = Review(initiative_id=initiative.id, judge_id=judge_id, scores=clean,
+                        total=total, comment=comment.strip(), submitted_at=now, updated_at=now)
+        try:
+            with session.begin_nested():
+                session.add(review)
+        except IntegrityError:  # a double submit raced us: update the review that won
+            review = _review(session, initiative.id, judge_id)
+    else:
+        before = {"total": review.total}
+    review.scores, review.total, review.comment = clean, total, comment.strip()
+    review.updated_at = now
+    session.flush()
+    record(judge_id, "initiative.review", initiative, before=before, after={"total": total})
+    return review
+
+
+def declare_conflict(session: Session, judge_id: int, initiative: Initiative, reason: str,
+                     now: datetime) -> None:
+    """Record the conflict, return the submission for reassignment (the judge's review, if
+    any, is withdrawn with it)."""
+    if initiative.call.published:
+        raise rules.ResultsPublished()
+    review = _review(session, initiative.id, judge_id)
+    before = {"total": review.total} if review else None
+    if review is not None:
+        session.delete(review)
+    assignment = session.scalar(select(ReviewAssignment).where(
+        ReviewAssignment.initiative_id == initiative.id, ReviewAssignment.judge_id == judge_id))
+    if assignment is not None:
+        session.delete(assignment)
+    session.add(ConflictOfInterest(initiative_id=initiative.id, judge_id=judge_id,
+                                   reason=reason.strip()[:1000], declared_at=now))
+    session.flush()
+    record(judge_id, "initiative.conflict", initiative, before=before,
+           reason=reason.strip()[:500] or None)
+
+
+# --- The organiser's table, decisions, publication ------------------------------------------
+
+
+@dataclass
+class TableRow:
+    initiative: Initiative
+    assigned: list[User]
+    reviews: list[Review]
+    aggregate: rules.Aggregate
+    conflicts: list[ConflictOfInterest] = field(default_factory=list)
+
+    @property
+    def reviewed_by(self) -> set[int]:
+        return {r.judge_id for r in self.reviews}
+
+
+def reviews_of(session: Session, initiative_id: int) -> list[Review]:
+    return list(session.scalars(select(Review).where(Review.initiative_id == initiative_id)
+                                .order_by(Review.submitted_at, Review.id)))
+
+
+def organiser_table(session: Session, call: InitiativeCall,
+                    threshold: float = rules.DISAGREEMENT_POINTS) -> list[TableRow]:
+    pool = _pool(session, call.id)
+    ids = [i.id for i in pool]
+    users = {u.id: u for u in judges(session)}
+    held = _assigned(session, ids)
+    reviews: dict[int, list[Review]] = defaultdict(list)
+    conflicts: dict[int, list[ConflictOfInterest]] = defaultdict(list)
+    if ids:
+        for review in session.scalars(select(Review).where(Review.initiative_id.in_(ids))
+                                      .order_by(Review.submitted_at, Review.id)):
+            reviews[review.initiative_id].append(review)
+        for row in session.scalars(select(ConflictOfInterest)
+                                   .where(ConflictOfInterest.initiative_id.in_(ids))):
+            conflicts[row.initiative_id].append(row)
+    rows = []
+    for initiative in pool:
+        assigned = [users.get(j) or session.get(User, j) for j in sorted(held[initiative.id])]
+        mine = reviews[initiative.id]
+        agg = rules.aggregate([r.total for r in mine],
+                              max(call.judges_per_submission, len(assigned)), threshold)
+        rows.append(TableRow(initiative, assigned, mine, agg, conflicts[initiative.id]))
+    rows.sort(key=lambda r: rules.rank_key(r.aggregate, r.initiative.id))
+    return rows
+
+
+@dataclass(frozen=True)
+class JudgeProgress:
+    judge: User
+    assigned: int
+    done: int
+
+
+def judge_progress(session: Session, call: InitiativeCall) -> list[JudgeProgress]:
+    counts = dict(session.execute(
+        select(ReviewAssignment.judge_id, func.count(ReviewAssignment.id))
+        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+        .where(Initiative.call_id == call.id, Initiative.state == rules.SUBMITTED)
+        .group_by(ReviewAssignment.judge_id)).all())
+    done = dict(session.execute(
+        select(Review.judge_id, func.count(Review.id))
+        .join(Initiative, Initiative.id == Review.initiative_id)
+        .where(Initiative.call_id == call.id, Initiative.state == rules.SUBMITTED)
+        .group_by(Review.judge_id)).all())
+    return [JudgeProgress(j, counts.get(j.id, 0), done.get(j.id, 0)) for j in judges(session)]
+
+
+def decide(session: Session, actor_id: int, initiative: Initiative, decision: str,
+           award: str | None, note: str, now: datetime) -> None:
+    if initiative.call.published:
+        raise rules.ResultsPublished()
+    if initiative.state != rules.SUBMITTED:
+        raise ValidationFailed(decision="not_submitted")
+    award = rules.check_decision(decision, award)
+    before = {"decision": initiative.decision, "award": initiative.award}
+    initiative.decision, initiative.award = decision, award
+    initiative.decision_note = note.strip()[:2000]
+    initiative.decided_at, initiative.decided_by_id = now, actor_id
+    session.flush()
+    record(actor_id, "initiative.decision", initiative, before=before,
+           after={"decision": decision, "award": award}, reason=note.strip()[:500] or None)
+
+
+def undecided(session: Session, call: InitiativeCall) -> list[int]:
+    return [i.id for i in _pool(session, call.id) if i.decision is None]
+
+
+def publish(session: Session, actor_id: int, call: InitiativeCall, now: datetime) -> None:
+    rules.ensure_publishable(undecided(session, call), call.published)
+    call.results_published_at = now
+    session.flush()
+    record(actor_id, "initiative_call.publish", call, after={"published_at": now.isoformat()})
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    title: str
+    field: str
+    authors: list[str]
+    unit: str
+    decision: str
+    award: str | None
+
+
+def published_results(session: Session, call: InitiativeCall) -> list[ResultRow]:
+    """The public list: awarded then accepted initiatives; empty before publication."""
+    if not call.published:
+        return []
+    rows = [ResultRow(i.title, i.field, [i.author.full_name, *i.co_authors],
+                      i.author.unit.name if i.author.unit else "", i.decision, i.award)
+            for i in _pool(session, call.id)
+            if i.decision in (rules.AWARDED, rules.ACCEPTED)]
+    return sorted(rows, key=lambda r: rules.results_order(r.award, r.decision, r.title))
+
+
+def author_reviews(session: Session, initiative: Initiative) -> list[Review]:
+    """Reviews shown to the author: none before the results are published."""
+    if not initiative.call.published or initiative.state != rules.SUBMITTED:
+        return []
+    return reviews_of(session, initiative.id)

@@ -1,0 +1,181 @@
+"""Calls for initiatives, their rubric, submissions, attachments, assignments, conflicts and
+reviews."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..clock import now
+from ..extensions import db
+from .rules import DRAFT, REFORM_FIELDS
+
+
+class InitiativeCall(db.Model):
+    """A call for initiatives (đợt phát động): deadlines, fields, rubric, judges per submission."""
+
+    __tablename__ = "initiative_call"
+    __table_args__ = (
+        CheckConstraint("judges_per_submission BETWEEN 1 AND 10", name="judges_per_submission"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    submission_deadline: Mapped[datetime]
+    review_deadline: Mapped[datetime]
+    fields: Mapped[list] = mapped_column(default=lambda: list(REFORM_FIELDS))
+    judges_per_submission: Mapped[int] = mapped_column(default=2)
+    results_published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    criteria: Mapped[list[Criterion]] = relationship(
+        order_by="Criterion.position", cascade="all, delete-orphan", back_populates="call"
+    )
+
+    @property
+    def published(self) -> bool:
+        return self.results_published_at is not None
+
+
+class Criterion(db.Model):
+    """One rubric criterion: a weight and a scale (0–10 or 1–5)."""
+
+    __tablename__ = "initiative_criterion"
+    __table_args__ = (
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("scale IN ('0-10', '1-5')", name="scale"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative_call.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(String(1000), default="")
+    weight: Mapped[int]
+    scale: Mapped[str] = mapped_column(String(5), default="0-10")
+
+    call: Mapped[InitiativeCall] = relationship(back_populates="criteria")
+
+    @property
+    def scale_min(self) -> int:
+        return 0 if self.scale == "0-10" else 1
+
+    @property
+    def scale_max(self) -> int:
+        return 10 if self.scale == "0-10" else 5
+
+
+class Initiative(db.Model):
+    """A submission (sáng kiến, giải pháp). `state` is what the author did; `decision` and
+    `award` are the organiser's, shown to others only once the call's results are published."""
+
+    __tablename__ = "initiative"
+    __table_args__ = (
+        CheckConstraint("state IN ('draft', 'submitted', 'withdrawn')", name="state"),
+        CheckConstraint("decision IS NULL OR decision IN ('accepted', 'rejected', 'awarded')",
+                        name="decision"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative_call.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    field: Mapped[str] = mapped_column(String(200))
+    problem: Mapped[str] = mapped_column(Text)
+    solution: Mapped[str] = mapped_column(Text)
+    benefits: Mapped[str] = mapped_column(Text)
+    applied_at: Mapped[str] = mapped_column(Text, default="")
+    co_authors: Mapped[list] = mapped_column(default=list)
+    state: Mapped[str] = mapped_column(String(12), default=DRAFT)
+    submitted_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(12))
+    award: Mapped[str | None] = mapped_column(String(60))
+    decision_note: Mapped[str] = mapped_column(String(2000), default="")
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    call: Mapped[InitiativeCall] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    files: Mapped[list[InitiativeFile]] = relationship(
+        order_by="InitiativeFile.id", cascade="all, delete-orphan", back_populates="initiative"
+    )
+
+
+class InitiativeFile(db.Model):
+    """An attachment stored as `<instance>/uploads/initiatives/<stored_name>`."""
+
+    __tablename__ = "initiative_file"
+    __table_args__ = (UniqueConstraint("stored_name"), CheckConstraint("size > 0", name="size"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(default=now)
+
+    initiative: Mapped[Initiative] = relationship(back_populates="files")
+
+
+class ReviewAssignment(db.Model):
+    """A judge asked to review a submission."""
+
+    __tablename__ = "initiative_assignment"
+    __table_args__ = (UniqueConstraint("initiative_id", "judge_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    automatic: Mapped[bool] = mapped_column(default=False)
+    assigned_at: Mapped[datetime] = mapped_column(default=now)
+
+    initiative: Mapped[Initiative] = relationship()
+    judge: Mapped[User] = relationship(foreign_keys=[judge_id])
+
+
+class ConflictOfInterest(db.Model):
+    """A judge's declared conflict with a submission: never assigned to it again."""
+
+    __tablename__ = "initiative_conflict"
+    __table_args__ = (UniqueConstraint("initiative_id", "judge_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    declared_at: Mapped[datetime] = mapped_column(default=now)
+
+    judge: Mapped[User] = relationship()
+
+
+class Review(db.Model):
+    """A judge's scores ({criterion id: score}), weighted total on 100 and comment.
+    One per judge and submission."""
+
+    __tablename__ = "initiative_review"
+    __table_args__ = (UniqueConstraint("initiative_id", "judge_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    initiative_id: Mapped[int] = mapped_column(
+        ForeignKey("initiative.id", ondelete="CASCADE"), index=True
+    )
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    scores: Mapped[dict]
+    total: Mapped[float]
+    comment: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    judge: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""Joining contests (boards, eligibility, CCCD), contest documents, unit import, winners' list."""

@@ -1,0 +1,223 @@
+"""Organiser pages: contest documents, participants and board moves, unit import, and the
+winners' list for the decision."""
+
+from __future__ import annotations
+
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from openpyxl import Workbook
+
+from .. import clock
+from ..accounts.models import ROLE_ORGANISER
+from ..domain import DomainError
+from ..extensions import db
+from ..organiser.models import record
+from ..quiz.models import Board, Contest, Round
+from ..rankings import services as rankings
+from ..security import role_required
+from . import documents, services, unit_import, winners
+from .forms import DocumentForm, MoveBoardForm, UnitImportForm
+
+bp = Blueprint("participation_admin", __name__, url_prefix="/ban-to-chuc")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS = {
+    "no_header": _l("Không tìm thấy dòng tiêu đề có cột “Tên đơn vị” (và “Khối”, “Biên chế”)."),
+    "empty": _l("Tệp không có dòng dữ liệu nào."),
+    "unreadable": _l("Không đọc được tệp. Vui lòng dùng tệp Excel (.xlsx) hoặc CSV."),
+    "name_missing": _l("Thiếu tên đơn vị."),
+    "name_too_long": _l("Tên đơn vị dài quá %(detail)s ký tự."),
+    "block_too_long": _l("Tên khối dài quá %(detail)s ký tự."),
+    "headcount_invalid": _l("Biên chế “%(detail)s” không phải số nguyên không âm."),
+    "duplicate_name": _l("Tên đơn vị trùng với dòng %(detail)s."),
+    "too_many_rows": _l("Tệp có quá %(detail)s dòng."),
+}
+
+
+def _contest(contest_id: int) -> Contest:
+    return db.session.get(Contest, contest_id) or abort(404)
+
+
+def _download(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "no-store"})
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+@bp.route("/cuoc-thi/<int:contest_id>/tai-lieu", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def contest_documents(contest_id: int):
+    contest = _contest(contest_id)
+    form = DocumentForm()
+    code = 200
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise DomainError(file=_("Vui lòng chọn một tệp PDF hoặc DOCX."))
+            data = documents.read_upload(upload.stream, documents.max_bytes())
+            doc = documents.add_document(db.session, current_user.id, contest,
+                                         form.title.data or "", form.kind.data, upload.filename,
+                                         data, clock.now())
+        except DomainError as err:
+            db.session.rollback()
+            form.file.errors = [str(v) for v in (err.fields or {}).values()] or [
+                _("Không tải lên được tệp này.")]
+            code = 422
+        else:
+            db.session.commit()
+            flash(_("Đã tải lên tài liệu %(title)s.", title=doc.title), "success")
+            return redirect(url_for(".contest_documents", contest_id=contest.id))
+    elif request.method == "POST":
+        code = 422
+    return render_template("participation/documents.html", contest=contest, form=form,
+                           docs=documents.documents_of(db.session, contest.id),
+                           limit_mb=f"{documents.max_bytes() / 1024 / 1024:g}"), code
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/tai-lieu/<int:doc_id>/xoa", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def delete_document(contest_id: int, doc_id: int):
+    contest = _contest(contest_id)
+    if request.form.get("confirm") != "yes":
+        flash(_("Vui lòng xác nhận trước khi xóa tài liệu."), "warning")
+        return redirect(url_for(".contest_documents", contest_id=contest.id))
+    doc = documents.get_document(db.session, contest.id, doc_id)
+    path = documents.remove_document(db.session, current_user.id, doc)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(_("Đã xóa tài liệu."), "success")
+    return redirect(url_for(".contest_documents", contest_id=contest.id))
+
+
+# --- Participants and boards --------------------------------------------------------------
+
+@bp.route("/cuoc-thi/<int:contest_id>/nguoi-tham-gia")
+@role_required(ROLE_ORGANISER)
+def participants(contest_id: int):
+    contest = _contest(contest_id)
+    q = (request.args.get("q") or "").strip()[:100]
+    board_id = request.args.get("bang", type=int)
+    page = min(max(1, request.args.get("trang", 1, type=int)), 100000)
+    result = services.participants(db.session, contest, q, board_id, page)
+    boards = {b.id: b for b in contest.boards}
+    return render_template("participation/participants.html", contest=contest, result=result,
+                           boards=boards, q=q, board_id=board_id, form=MoveBoardForm())
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/nguoi-tham-gia/chuyen-bang", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def move_board(contest_id: int):
+    contest = _contest(contest_id)
+    form = MoveBoardForm()
+    if not form.validate_on_submit() or not form.participation_id.data.isdigit():
+        abort(400)
+    try:
+        part = services.move_board(db.session, current_user.id, contest,
+                                   int(form.participation_id.data), form.board_id.data,
+                                   form.reason.data or "")
+    except DomainError as err:
+        db.session.rollback()
+        if err.code == "not_found":
+            raise
+        flash(_("Bảng thi không thuộc cuộc thi này."), "danger")
+        return redirect(url_for(".participants", contest_id=contest.id)), 303
+    db.session.commit()
+    board = db.session.get(Board, part.board_id)
+    flash(_("Đã chuyển người dự thi sang bảng %(name)s.", name=board.name), "success")
+    return redirect(url_for(".participants", contest_id=contest.id))
+
+
+# --- Units, blocks and headcounts ---------------------------------------------------------
+
+@bp.route("/don-vi/nhap", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def import_units():
+    form = UnitImportForm()
+    problems: list[tuple[int, str]] = []
+    code = 200
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        data = upload.stream.read(5 * 1024 * 1024 + 1) if upload and upload.filename else b""
+        parsed = None
+        if not data:
+            problems = [(0, _("Vui lòng chọn tệp danh sách đơn vị."))]
+        elif len(data) > 5 * 1024 * 1024:
+            problems = [(0, _("Tệp quá lớn (tối đa 5 MB)."))]
+        else:
+            try:
+                parsed = unit_import.parse_units(unit_import.read_rows(data))
+            except ValueError:
+                problems = [(0, str(PROBLEMS["unreadable"]))]
+        if parsed is not None:
+            problems = [(p.row, str(PROBLEMS[p.code]) % {"detail": p.detail})
+                        for p in parsed.problems]
+        if problems:
+            code = 422
+        else:
+            counts = services.import_units(db.session, current_user.id, parsed.lines)
+            db.session.commit()
+            flash(_("Đã nhập danh sách: %(c)s đơn vị mới, %(u)s đơn vị cập nhật, %(s)s không "
+                    "đổi, %(b)s khối mới.", c=counts.created, u=counts.updated,
+                    s=counts.unchanged, b=counts.blocks_created), "success")
+            return redirect(url_for("organiser.units"))
+    elif request.method == "POST":
+        code = 422
+    return render_template("participation/units_import.html", form=form,
+                           problems=problems), code
+
+
+@bp.route("/don-vi/mau-nhap-don-vi.xlsx")
+@role_required(ROLE_ORGANISER)
+def units_template():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Đơn vị"
+    sheet.append(["Tên đơn vị", "Khối", "Biên chế"])
+    sheet.append(["Sở Tư pháp", "Khối sở, ban, ngành", 85])
+    sheet.append(["UBND phường Tân Lập", "Khối xã, phường", 40])
+    for col, width in zip("ABC", (40, 30, 12), strict=True):
+        sheet.column_dimensions[col].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _download(buffer.getvalue(), "mau-nhap-don-vi.xlsx")
+
+
+# --- Winners' list for the decision -------------------------------------------------------
+
+@bp.route("/vong-thi/<int:round_id>/danh-sach-dat-giai.xlsx")
+@role_required(ROLE_ORGANISER)
+def winners_export(round_id: int):
+    rnd = db.session.get(Round, round_id)
+    if rnd is None or rnd.kind != "official":
+        abort(404)
+    contest = rnd.contest
+    board = None
+    if contest.boards:
+        wanted = request.args.get("bang", type=int)
+        board = next((b for b in contest.boards if b.id == wanted), contest.boards[0])
+    snapshot = rankings.current_snapshot(db.session, contest.id, rnd.id,
+                                         board.id if board else None)
+    people = winners.winners(db.session, snapshot, services.data_key())
+    data = winners.to_xlsx(people, contest.title, rnd.title, board.name if board else None,
+                           snapshot, services.contest_tz())
+    record(current_user.id, "winners.export", rnd, None,
+           {"board_id": board.id if board else None, "snapshot_id": snapshot.id,
+            "version": snapshot.version, "rows": len(people)})
+    db.session.commit()
+    name = f"danh-sach-dat-giai-vong-{rnd.id}" + (f"-bang-{board.id}" if board else "")
+    return _download(data, f"{name}-v{snapshot.version}.xlsx")

@@ -1,0 +1,56 @@
+"""Forms: joining a contest, contest documents, importing units, moving a participant."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import DateInput
+
+
+class SecretTextField(StringField):
+    """A text input that never writes its value back into the page (for the CCCD)."""
+
+    def _value(self) -> str:
+        return ""
+
+
+class BirthDateField(DateField):
+    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy, with a Vietnamese error."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as err:
+            raise ValueError(str(_l("Ngày sinh không hợp lệ (ngày/tháng/năm)."))) from err
+
+
+class JoinForm(FlaskForm):
+    date_of_birth = BirthDateField(
+        _l("Ngày sinh"), format=["%Y-%m-%d", "%d/%m/%Y"], widget=DateInput(),
+        validators=[Optional()],
+    )
+    cccd = SecretTextField(
+        _l("Số căn cước công dân (CCCD)"), validators=[Optional(), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"},
+    )
+
+
+class DocumentForm(FlaskForm):
+    title = StringField(_l("Tên tài liệu"), validators=[Optional(), Length(max=255)])
+    kind = SelectField(_l("Loại tài liệu"), choices=[
+        ("rules", _l("Thể lệ cuộc thi")), ("legal", _l("Văn bản pháp luật tham khảo"))],
+        default="legal")
+    file = FileField(_l("Tệp (PDF hoặc DOCX)"))
+
+
+class UnitImportForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách đơn vị (XLSX hoặc CSV)"))
+
+
+class MoveBoardForm(FlaskForm):
+    participation_id = StringField(validators=[DataRequired()])
+    board_id = SelectField(_l("Chuyển sang bảng"), coerce=int, validate_choice=False)
+    reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,1 @@
+"""Satisfaction surveys: design, anonymous responses, staff entry, results."""

@@ -1,0 +1,120 @@
+"""An initiative from submission to published results, in a real browser on a phone-sized
+screen: the author submits with an attachment, the organiser assigns judges automatically, two
+judges review blind, the organiser decides and publishes, and anyone sees the results."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from contest_app.extensions import db
+from contest_app.initiatives import rules
+from contest_app.initiatives.forms import DEFAULT_CRITERIA
+from contest_app.initiatives.models import Criterion, InitiativeCall
+from tests.conftest import PASSWORD
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+TITLE = "Hẹn giờ nộp hồ sơ qua Zalo"
+
+
+def log_in(page, user) -> None:
+    page.context.clear_cookies()
+    page.goto("/tai-khoan/dang-nhap")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_text("Đăng nhập thành công")).to_be_visible()
+
+
+def review(page, judge, scores: list[int], comment: str) -> None:
+    log_in(page, judge)
+    page.goto("/giam-khao/")
+    expect(page.locator("#progress")).to_have_text("0/1 đã chấm")
+    page.get_by_role("link", name=re.compile(TITLE)).click()
+    expect(page.get_by_text("Nguyễn Tác Giả")).to_have_count(0)
+    expect(page.get_by_text("Phường Thử Nghiệm")).to_have_count(0)
+    for criterion, score in zip(DEFAULT_CRITERIA, scores, strict=True):
+        page.get_by_label(re.compile(criterion[0])).fill(str(score))
+    page.get_by_label("Nhận xét").fill(comment)
+    page.get_by_role("button", name="Gửi phiếu chấm").click()
+    expect(page.get_by_text("Đã gửi phiếu chấm.")).to_be_visible()
+
+
+def test_submit_assign_review_decide_publish(app, page, make_user, make_unit) -> None:
+    page.on("dialog", lambda dialog: dialog.accept())
+    organiser = make_user(roles={"organiser"}, full_name="Ban Tổ Chức")
+    judge1 = make_user(roles={"judge"}, full_name="Giám Khảo Một")
+    judge2 = make_user(roles={"judge"}, full_name="Giám Khảo Hai")
+    author = make_user(full_name="Nguyễn Tác Giả", unit=make_unit("UBND Phường Thử Nghiệm"))
+    with app.app_context():
+        now = datetime.now(UTC)
+        db.session.add(InitiativeCall(
+            title="Sáng kiến CCHC trên trình duyệt", submission_deadline=now + timedelta(days=7),
+            review_deadline=now + timedelta(days=14), fields=list(rules.REFORM_FIELDS),
+            judges_per_submission=2,
+            criteria=[Criterion(name=n, description=d, weight=w, scale=s, position=i)
+                      for i, (n, d, w, s) in enumerate(DEFAULT_CRITERIA)]))
+        db.session.commit()
+
+    # The author submits with an attachment.
+    log_in(page, author)
+    page.goto("/sang-kien/")
+    page.get_by_role("link", name=re.compile("Sáng kiến CCHC trên trình duyệt")).click()
+    page.get_by_role("link", name="Gửi sáng kiến").click()
+    page.get_by_label("Tên sáng kiến, giải pháp").fill(TITLE)
+    page.get_by_label("Lĩnh vực").select_option(label="Cải cách thủ tục hành chính")
+    page.get_by_label("Thực trạng, vấn đề cần giải quyết").fill("Người dân chờ lâu.")
+    page.get_by_label("Nội dung giải pháp, điểm mới").fill("Hẹn giờ qua Zalo OA.")
+    page.get_by_label("Hiệu quả, lợi ích mang lại").fill("Giảm thời gian chờ 70%.")
+    page.get_by_label(re.compile("Đồng tác giả")).fill("Lê Đồng Tác")
+    page.get_by_label(re.compile("Tệp đính kèm")).set_input_files(
+        files=[{"name": "Thuyết minh.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.get_by_role("button", name="Nộp sáng kiến").click()
+    expect(page.get_by_text("Đã nộp sáng kiến.")).to_be_visible()
+    expect(page.get_by_role("link", name="Thuyết minh.pdf")).to_be_visible()
+    expect(page.locator("#status")).to_have_text("Đã nộp")
+
+    # The organiser assigns judges automatically.
+    log_in(page, organiser)
+    page.goto("/ban-to-chuc/")
+    page.get_by_role("link", name="Sáng kiến CCHC").click()
+    page.get_by_role("link", name="Bảng chấm").click()
+    page.get_by_role("button", name="Phân công tự động").click()
+    expect(page.get_by_text("Đã phân công tự động 2 lượt chấm.")).to_be_visible()
+    expect(page.locator("#judge-progress")).to_contain_text("0/1 đã chấm")
+
+    # Two judges review, blind; the second sees the first's review after sending their own.
+    review(page, judge1, [8, 7, 9, 6], "Giải pháp thiết thực, dễ nhân rộng.")
+    review(page, judge2, [6, 6, 7, 5], "Cần số liệu đánh giá đầy đủ hơn.")
+    expect(page.get_by_text("Giải pháp thiết thực, dễ nhân rộng.")).to_be_visible()
+
+    # The organiser decides and publishes.
+    log_in(page, organiser)
+    page.goto("/ban-to-chuc/sang-kien/")
+    page.get_by_role("link", name="Bảng chấm").click()
+    table = page.locator("#judging-table")
+    expect(table).to_contain_text("69,00")  # (77 + 61) / 2
+    table.get_by_role("link", name=TITLE).click()
+    page.get_by_label("Quyết định").select_option(label="Trao giải")
+    page.get_by_label("Mức giải").select_option(label="Giải Nhất")
+    page.get_by_role("button", name="Ghi quyết định").click()
+    expect(page.get_by_text("Đã ghi quyết định.")).to_be_visible()
+    page.get_by_label(re.compile("Tôi xác nhận công bố kết quả")).check()
+    page.get_by_role("button", name="Công bố kết quả").click()
+    expect(page.get_by_text("Đã công bố kết quả.")).to_be_visible()
+
+    # Anyone sees the results; the author sees the award and the judges' comments.
+    page.context.clear_cookies()
+    page.goto(page.url)
+    results = page.locator("#results")
+    expect(results).to_contain_text(TITLE)
+    expect(results).to_contain_text("Giải Nhất")
+    expect(results).to_contain_text("Nguyễn Tác Giả, Lê Đồng Tác")
+    expect(results).to_contain_text("UBND Phường Thử Nghiệm")
+    log_in(page, author)
+    page.goto("/sang-kien/")
+    page.get_by_role("link", name=re.compile(TITLE)).click()
+    expect(page.locator("#status")).to_have_text("Đạt giải")
+    expect(page.get_by_text("Cần số liệu đánh giá đầy đủ hơn.")).to_be_visible()

@@ -1,0 +1,42 @@
+"""The demo call: open relative to the server clock, three submissions by the demo participants
+(skipped when missing), nothing else, and loading it twice changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from contest_app.demo import load_units, load_users
+from contest_app.extensions import db
+from contest_app.initiatives.demo import load_demo_initiatives
+from contest_app.initiatives.models import (
+    Initiative,
+    InitiativeCall,
+    InitiativeFile,
+    ReviewAssignment,
+)
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return tuple(db.session.scalar(select(func.count(model.id))) for model in (
+        InitiativeCall, Initiative, ReviewAssignment, InitiativeFile))
+
+
+def test_demo_call_is_open_with_three_submissions_and_idempotent(app, clock) -> None:
+    with app.app_context():
+        load_users(db.session, load_units(db.session))
+        call = load_demo_initiatives(db.session)
+        db.session.commit()
+        first = _counts()
+        load_demo_initiatives(db.session)
+        db.session.commit()
+        assert _counts() == first == (1, 3, 0, 0)
+        assert call.submission_deadline > clock.now() and len(call.criteria) == 4
+        states = set(db.session.scalars(select(Initiative.state)))
+        assert states == {"submitted"}
+
+
+def test_demo_skips_missing_participants(app, clock) -> None:
+    with app.app_context():
+        load_demo_initiatives(db.session)
+        db.session.commit()
+        assert _counts() == (1, 0, 0, 0)
