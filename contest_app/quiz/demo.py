@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..bank import services as bank_services
-from .models import BlueprintLine, Contest, Round
+from ..rankings.models import PrizeTier
+from ..rankings.services import PRIZE_NAMES
+from .models import BlueprintLine, Board, Contest, Round
+
+DEMO_BOARDS = ["Cán bộ, công chức, viên chức", "Người dân"]
+# Per round and board: 1 first, 2 second, 3 third and 5 consolation prizes; per round, one
+# collective prize of each level for units.
+DEMO_PRIZES = {1: 1, 2: 2, 3: 3, 4: 5}
 
 DEMO_TITLE = "Cuộc thi trực tuyến tìm hiểu chính sách, pháp luật về cải cách hành chính"
 DEMO_RULES = "\n".join([
@@ -53,6 +60,13 @@ def load_demo_contest(session: Session) -> Contest | None:
     )
     session.add(contest)
     session.flush()
+    boards = [Board(contest_id=contest.id, name=name, position=i)
+              for i, name in enumerate(DEMO_BOARDS)]
+    session.add_all(boards)
+    contest.unit_settings = {
+        "order": "collective_score", "formula": "weighted",
+        "weights": {"participation_rate": 1.0, "average_score": 0.0, "prize_points": 1.0},
+        "prize_points": {"1": 10, "2": 8, "3": 6, "4": 4}}
     first = weekly_opening(clock.now(), tz)
     for week in range(4):
         opens = first + timedelta(days=7 * week)
@@ -65,6 +79,18 @@ def load_demo_contest(session: Session) -> Contest | None:
                        BlueprintLine(difficulty="medium", count=8),
                        BlueprintLine(difficulty="hard", count=4)],
         ))
+    session.flush()
+    for rnd in contest.rounds:
+        if rnd.kind != "official":
+            continue
+        for board in boards:
+            for level, count in DEMO_PRIZES.items():
+                session.add(PrizeTier(contest_id=contest.id, round_id=rnd.id, board_id=board.id,
+                                      kind="individual", level=level, name=PRIZE_NAMES[level],
+                                      count=count))
+                session.add(PrizeTier(contest_id=contest.id, round_id=rnd.id, board_id=board.id,
+                                      kind="unit", level=level, name=PRIZE_NAMES[level],
+                                      count=1))
     session.add(Round(
         contest_id=contest.id, kind="practice", title="Thi thử", position=10, opens_at=None,
         closes_at=None, question_count=10, time_limit_s=10 * 60, max_attempts=None,

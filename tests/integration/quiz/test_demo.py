@@ -23,6 +23,12 @@ def test_demo_weekly_rounds_never_repeat_a_question(app, clock) -> None:
         assert len(weekly) == 4
         assert [r.question_count for r in weekly] == [20, 20, 20, 20]
         user = db.session.scalar(select(User).where(User.email == "thisinh1@demo.vn"))
+        assert [b.name for b in contest.boards] == ["Cán bộ, công chức, viên chức", "Người dân"]
+        from contest_app.participation import services as participation
+
+        participation.join(db.session, user.id, contest, contest.boards[0].id, None, None,
+                           clock.now(), participation.data_key(), participation.contest_tz())
+        db.session.commit()
         seen: list[int] = []
         for rnd in weekly:
             clock.set(rnd.opens_at + timedelta(hours=1))
@@ -51,3 +57,39 @@ def test_demo_practice_round_is_open_and_unlimited(app, clock) -> None:
                         and services.round_status(r, clock.now()) == "open")
         info = services.round_info(db.session, official, user.id, clock.now())
         assert info.used == 0 and info.left == 1
+
+
+def test_demo_round_closes_publishes_per_board_and_block(app, clock) -> None:
+    from contest_app.participation import services as participation
+
+    app.test_cli_runner().invoke(args=["demo"])
+    with app.app_context():
+        contest = db.session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
+        week1 = min((r for r in contest.rounds if r.kind == "official"),
+                    key=lambda r: r.opens_at)
+        emails = ["thisinh1@demo.vn", "thisinh2@demo.vn", "thisinh3@demo.vn", "btc@demo.vn"]
+        for i, email in enumerate(emails):
+            user = db.session.scalar(select(User).where(User.email == email))
+            participation.join(db.session, user.id, contest, contest.boards[i % 2].id, None,
+                               None, clock.now(), participation.data_key(),
+                               participation.contest_tz())
+            started = services.start_attempt(db.session, user.id, week1.id, clock.now(), 5)
+            services.submit(db.session, user.id, started.attempt.id, clock.now(), 5)
+        db.session.commit()
+        clock.set(week1.closes_at + timedelta(minutes=1))
+        round_id, boards = week1.id, [b.id for b in contest.boards]
+    result = app.test_cli_runner().invoke(args=["rankings", "publish", str(round_id)])
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    first = client.get(f"/bang-xep-hang/vong-thi/{round_id}?bang={boards[0]}").get_data(
+        as_text=True)
+    second = client.get(f"/bang-xep-hang/vong-thi/{round_id}?bang={boards[1]}").get_data(
+        as_text=True)
+    assert "Phạm Minh An" in first and "Võ Quốc Cường" in first
+    assert "Hoàng Thu Bình" in second and "Phạm Minh An" not in second
+    assert "Nguyễn Thị Ban Tổ Chức" not in first + second  # organisers are never ranked
+    units = client.get(f"/bang-xep-hang/vong-thi/{round_id}/don-vi?bang={boards[0]}")
+    html = units.get_data(as_text=True)
+    assert units.status_code == 200 and "Khối xã, phường" in html
+    api = client.get(f"/api/v1/rounds/{round_id}/unit-ranking?board_id={boards[0]}").get_json()
+    assert {e["block"] for e in api["entries"]} >= {"Khối sở, ban, ngành", "Khối xã, phường"}
