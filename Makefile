@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed translations ## Create the virtualenv and install pinned dependencies
 
 translations: $(VENV)/.installed ## Compile the message catalogues (.po -> .mo)
-	$(BIN)/pybabel compile -q -d contest_app/translations
+	$(BIN)/pybabel compile -d contest_app/translations > /dev/null
 
 db-upgrade: install ## Build or upgrade the database schema (Alembic)
 	$(FLASK) db upgrade
