@@ -1,5 +1,6 @@
 """Joining a contest with two boards on a phone: the round asks to join first, the participant
-picks a board, comes back to the round and starts the official round in their board."""
+picks a board, is granted extra time and starts the official round in their board with a
+countdown that includes it."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def test_join_a_board_and_start_the_official_round(page, app, make_user) -> None
         contest = factories.contest(db.session, title="Cuộc thi có hai bảng",
                                     boards=["Cán bộ, công chức", "Người dân"])
         rnd = factories.round_(db.session, contest, datetime.now(UTC), question_count=3,
-                               title="Tuần 1")
+                               title="Tuần 1", time_limit_s=600)
         db.session.commit()
         contest_id, round_id = contest.id, rnd.id
         citizens = next(b.id for b in contest.boards if b.name == "Người dân")
@@ -46,8 +47,16 @@ def test_join_a_board_and_start_the_official_round(page, app, make_user) -> None
     page.get_by_role("button", name="Xác nhận tham gia").click()
     expect(page.get_by_text("Bạn đã tham gia cuộc thi, bảng Người dân.")).to_be_visible()
     expect(page).to_have_url(re.compile(rf"/vong-thi/{round_id}$"))
+    # The organisers grant this participant 5 extra minutes: the countdown includes them.
+    from contest_app.quiz import admin
+    from contest_app.quiz.models import Round
+
+    with app.app_context():
+        admin.grant_extra_time(db.session, None, db.session.get(Round, round_id), user.id, 5,
+                               datetime.now(UTC))
+        db.session.commit()
     page.get_by_role("button", name="Bắt đầu làm bài").click()
-    expect(page.locator("#timer")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+    expect(page.locator("#timer")).to_have_text(re.compile(r"^(15:00|14:5\d)$"))
     expect(page.locator(".nav-q")).to_have_count(3)
     # The join page now shows the board taken; the other one cannot be picked.
     page.goto(f"/cuoc-thi/{contest_id}/tham-gia")
