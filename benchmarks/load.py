@@ -173,6 +173,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     instance = tempfile.mkdtemp()
+    drop = None
     if args.db == "sqlite":
         url = f"sqlite:///{instance}/load.sqlite3"
     else:
@@ -183,6 +184,11 @@ def main() -> None:
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         url = args.db.rsplit("/", 1)[0] + "/" + name
+
+        def drop() -> None:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
     data = prepare(url, instance, args.users)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": instance,
@@ -226,6 +232,8 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        if drop is not None:
+            drop()
     print(f"database: {'sqlite' if args.db == 'sqlite' else 'postgresql'}; "
           f"bare JSON hello {hello:.0f} req/s; bare INSERT+COMMIT {insert:.0f} req/s; "
           f"attempts started: {len(attempts)}")

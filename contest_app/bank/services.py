@@ -13,11 +13,6 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -256,7 +251,13 @@ ALIASES = {
 WIDTHS = {"text": 60, "explanation": 50, "legal_basis": 30, **{f"option_{c}": 30 for c in LETTERS}}
 
 
+# openpyxl is imported inside the functions that write or read a workbook (here and in the
+# other export modules): it weighs about 13 MB, which every web worker would otherwise carry.
+
+
 def _write(ws: Any, row: int, col: int, value: Any) -> None:
+    from openpyxl.styles import Alignment
+
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a formula
@@ -264,6 +265,9 @@ def _write(ws: Any, row: int, col: int, value: Any) -> None:
 
 
 def _header(ws: Any, titles: Sequence[str], widths: Sequence[int]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     for col, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
         cell = ws.cell(row=1, column=col, value=title)
         cell.font = Font(bold=True)
@@ -281,6 +285,10 @@ def _bank_questions(session: Session, statuses: Iterable[str] | None = None) -> 
 
 def export_xlsx(session: Session, target: str | Path | IO[bytes]) -> int:
     """The whole bank as one sheet, one row per question; returns the number of rows."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Ngân hàng câu hỏi"
@@ -320,6 +328,9 @@ def _cell_text(value: Any) -> str:
 def read_xlsx(source: str | Path | IO[bytes], name: str) -> tuple[list[QuestionRecord],
                                                                   list[Problem]]:
     """Rows of a bank sheet as records (line = row number) and the sheet's format problems."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as err:
@@ -388,6 +399,8 @@ def write_report(session: Session, target: str | Path | IO[bytes], *,
                  timezone: str = REPORT_TIMEZONE) -> int:
     """The legal-check report: per question its stem, key, explanation, legal basis, facts
     with their sources, confidence and approval. Returns the number of questions."""
+    from openpyxl import Workbook
+
     facts = rules.load_facts(facts_dir) or {}
     questions = _bank_questions(session, statuses)
     approvers = {u.id: u.full_name for u in session.scalars(select(User).where(User.id.in_(

@@ -6,8 +6,6 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .judging import TableRow
 from .models import InitiativeCall
@@ -23,6 +21,9 @@ HEADERS = [_l("Mã"), _l("Tên sáng kiến"), _l("Lĩnh vực"), _l("Tác giả
 
 
 def table_xlsx(call: InitiativeCall, rows: list[TableRow]) -> BytesIO:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Bảng chấm")

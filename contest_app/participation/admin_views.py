@@ -18,7 +18,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from openpyxl import Workbook
 
 from .. import clock
 from ..accounts.models import ROLE_ORGANISER
@@ -184,6 +183,8 @@ def import_units():
 @bp.route("/don-vi/mau-nhap-don-vi.xlsx")
 @role_required(ROLE_ORGANISER)
 def units_template():
+    from openpyxl import Workbook
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Đơn vị"

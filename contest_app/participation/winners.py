@@ -9,9 +9,6 @@ from dataclasses import dataclass
 from datetime import date, tzinfo
 
 from cryptography.fernet import InvalidToken
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
@@ -24,8 +21,14 @@ from . import crypto
 HEADER = ["STT", "Hạng", "Giải", "Họ và tên", "Ngày sinh", "Đơn vị", "Số điện thoại",
           "Số CCCD", "Ghi chú"]
 WIDTHS = [6, 7, 18, 28, 13, 38, 14, 16, 16]
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+def _border():  # openpyxl is imported only when a file is written
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="000000")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
 UNREADABLE = "(không giải mã được)"
 
 
@@ -68,8 +71,13 @@ def winners(session: Session, snapshot: RankingSnapshot, key: str) -> list[Winne
 
 def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_name: str | None,
             snapshot: RankingSnapshot, tz: tzinfo) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
+    border = _border()
     sheet.title = "Danh sách đạt giải"
     last = get_column_letter(len(HEADER))
     published = snapshot.published_at.astimezone(tz).strftime("%d/%m/%Y %H:%M")
@@ -90,7 +98,7 @@ def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_na
     header_row = len(titles) + 2
     for col, (title, width) in enumerate(zip(HEADER, WIDTHS, strict=True), start=1):
         cell = sheet.cell(row=header_row, column=col, value=title)
-        cell.font, cell.border = Font(bold=True), BORDER
+        cell.font, cell.border = Font(bold=True), border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(col)].width = width
     row = header_row
@@ -101,7 +109,7 @@ def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_na
                   person.phone, person.cccd, ""]
         for col, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=col, value=value)
-            cell.border = BORDER
+            cell.border = border
             centred = col in (1, 2, 5, 7, 8)
             cell.alignment = Alignment(horizontal="center" if centred else "left",
                                        vertical="center", wrap_text=col in (3, 4, 6, 9))
@@ -110,7 +118,7 @@ def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_na
     if not people:
         row += 1
         sheet.merge_cells(f"A{row}:{last}{row}")
-        sheet.cell(row=row, column=1, value="Chưa có người đạt giải.").border = BORDER
+        sheet.cell(row=row, column=1, value="Chưa có người đạt giải.").border = border
     sheet.cell(row=row + 2, column=1, value=f"Danh sách gồm {len(people)} người.").font = Font(
         italic=True)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

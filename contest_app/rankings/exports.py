@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -55,6 +54,8 @@ def to_csv(header: Sequence[str], rows: Iterable[list]) -> bytes:
 
 
 def to_xlsx(title: str, header: Sequence[str], rows: Iterable[list]) -> bytes:
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.append(list(header))

@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import IO, Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -244,6 +242,9 @@ def _percent(value: float | None) -> Any:
 
 def export_xlsx(session: Session, survey: Survey, out: IO[bytes], tz: Any) -> None:
     """Two sheets: every response as a row (raw), and the summaries."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     bold = Font(bold=True)
     data = load(session, survey)
     questions = questions_of(survey)
@@ -280,6 +281,8 @@ def export_xlsx(session: Session, survey: Survey, out: IO[bytes], tz: Any) -> No
 
 
 def _summary_sheet(ws: Any, res: Results, bold: Any) -> None:
+    from openpyxl.styles import Font
+
     def heading(text: str) -> None:
         ws.append([])
         ws.append([text])

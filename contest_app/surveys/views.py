@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import secrets
 
-import segno
 from flask import (
     Blueprint,
     Response,
@@ -108,6 +107,8 @@ def thanks(survey_id: int):
 @bp.route("/<int:survey_id>/qr.svg")
 def qr_code(survey_id: int):
     """The public link as a QR code (SVG made here, no outside service)."""
+    import segno
+
     survey = services.get_survey(db.session, survey_id)
     link = url_for(".answer", survey_id=survey.id, _external=True)
     buffer = io.BytesIO()
