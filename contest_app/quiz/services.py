@@ -24,7 +24,6 @@ from .models import (
     ROUND_PRACTICE,
     Attempt,
     AttemptItem,
-    BlueprintLine,
     Contest,
     ExtraTime,
     Participation,
@@ -64,13 +63,6 @@ def round_status(rnd: Round, now: datetime) -> str:
     if rnd.kind == ROUND_PRACTICE:
         return rules.round_status(now, rnd.opens_at, None)
     return rules.round_status(now, rnd.opens_at, rnd.closes_at)
-
-
-def extra_seconds(session: Session, round_id: int, user_id: int) -> int:
-    return session.scalar(
-        select(ExtraTime.seconds).where(ExtraTime.round_id == round_id,
-                                        ExtraTime.user_id == user_id)
-    ) or 0
 
 
 def participation(session: Session, contest_id: int, user_id: int) -> Participation | None:
@@ -159,11 +151,6 @@ def current_bank(session: Session) -> tuple[list[rules.Candidate], dict[int, Ver
                               for _, vid, _, _, opts, multi, text, weight in rows}
         _BankCache.stamp = stamp
     return _BankCache.candidates, _BankCache.content
-
-
-def candidates(session: Session) -> list[rules.Candidate]:
-    """Current versions of approved questions."""
-    return current_bank(session)[0]
 
 
 def seen_counts(session: Session, rnd: Round, user_id: int) -> dict[int, int]:
@@ -512,10 +499,6 @@ def my_attempts(session: Session, user_id: int) -> list[Attempt]:
 
 def round_has_attempts(session: Session, round_id: int) -> bool:
     return session.scalar(select(exists().where(Attempt.round_id == round_id))) or False
-
-
-def blueprint_total(lines: list[BlueprintLine], board_id: int | None = None) -> int:
-    return sum(line.count for line in lines if line.board_id == board_id)
 
 
 def prediction_question(rnd: Round) -> str | None:

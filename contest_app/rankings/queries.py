@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from sqlalchemy import (
     Integer,
-    and_,
     case,
     exists,
     func,
@@ -150,10 +149,6 @@ def unit_entry_stats(entries) -> Select:
                    func.max(entries.c.score), func.max(entries.c.max_score))
             .join(User, User.id == entries.c.user_id)
             .group_by(User.unit_id))
-
-
-def and_all(conditions: list) -> ColumnElement:
-    return and_(*conditions)
 
 
 def contest_entries(rounds: Sequence[Round], board_id: int | None, mode: str,
