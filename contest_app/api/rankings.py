@@ -60,12 +60,8 @@ def _snapshot(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     if rnd.kind != "official":
         raise NotFound()
-    board_id = request.args.get("board_id", type=int)
-    if rnd.contest.boards:
-        if board_id not in {b.id for b in rnd.contest.boards}:
-            board_id = rnd.contest.boards[0].id if board_id is None else -1
-    elif board_id is not None:
-        raise NotFound()
+    board_id = services.resolve_board(rnd.contest, request.args.get("board_id", type=int),
+                                      strict=True)
     return services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id)
 
 

@@ -45,11 +45,7 @@ def _round(round_id: int) -> Round:
 
 
 def _board(contest: Contest) -> int | None:
-    if not contest.boards:
-        return None
-    ids = [b.id for b in contest.boards]
-    board_id = request.values.get("bang", type=int)
-    return board_id if board_id in ids else ids[0]
+    return services.resolve_board(contest, request.values.get("bang", type=int))
 
 
 def _flash_error(err: DomainError) -> None:

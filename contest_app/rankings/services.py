@@ -31,6 +31,27 @@ PRIZE_NAMES = {1: "Giải Nhất", 2: "Giải Nhì", 3: "Giải Ba", 4: "Giải 
 
 # --- Settings -----------------------------------------------------------------------------
 
+
+def _same(column, value: int | None):
+    """`column IS NULL` for None, `column = value` otherwise (round and board scopes)."""
+    return column.is_(None) if value is None else column == value
+
+
+def resolve_board(contest: Contest, requested: int | None, strict: bool = False
+                  ) -> int | None:
+    """The board a ranking request is about: none without boards, the requested one when it
+    belongs to the contest, else the first board (or NotFound when `strict`)."""
+    ids = [b.id for b in contest.boards]
+    if not ids:
+        if strict and requested is not None:
+            raise NotFound()
+        return None
+    if requested in ids:
+        return requested
+    if strict and requested is not None:
+        raise NotFound()
+    return ids[0]
+
 def contest_chain(contest: Contest) -> tuple[str, ...]:
     return rules.validate_chain(contest.tie_breaks or rules.DEFAULT_CHAIN)
 
@@ -51,8 +72,7 @@ def tiers_for(session: Session, contest_id: int, round_id: int | None, board_id:
               kind: str = "individual") -> list[rules.PrizeTier]:
     rows = session.scalars(select(PrizeTier).where(
         PrizeTier.contest_id == contest_id, PrizeTier.kind == kind,
-        PrizeTier.round_id.is_(None) if round_id is None else PrizeTier.round_id == round_id,
-        PrizeTier.board_id.is_(None) if board_id is None else PrizeTier.board_id == board_id,
+        _same(PrizeTier.round_id, round_id), _same(PrizeTier.board_id, board_id),
     ).order_by(PrizeTier.level))
     return [rules.PrizeTier(r.level, r.name, r.count) for r in rows]
 
@@ -64,8 +84,7 @@ def set_tiers(session: Session, actor_id: int, contest: Contest, round_id: int |
         raise ValidationFailed(count="negative")
     session.execute(delete(PrizeTier).where(
         PrizeTier.contest_id == contest.id, PrizeTier.kind == kind,
-        PrizeTier.round_id.is_(None) if round_id is None else PrizeTier.round_id == round_id,
-        PrizeTier.board_id.is_(None) if board_id is None else PrizeTier.board_id == board_id))
+        _same(PrizeTier.round_id, round_id), _same(PrizeTier.board_id, board_id)))
     for level, count in sorted(counts.items()):
         if count:
             session.add(PrizeTier(contest_id=contest.id, round_id=round_id, board_id=board_id,
@@ -167,10 +186,8 @@ def _next_version(session: Session, contest_id: int, round_id: int | None,
                   board_id: int | None) -> int:
     return (session.scalar(select(func.max(RankingSnapshot.version)).where(
         RankingSnapshot.contest_id == contest_id,
-        RankingSnapshot.round_id.is_(None) if round_id is None
-        else RankingSnapshot.round_id == round_id,
-        RankingSnapshot.board_id.is_(None) if board_id is None
-        else RankingSnapshot.board_id == board_id)) or 0) + 1
+        _same(RankingSnapshot.round_id, round_id),
+        _same(RankingSnapshot.board_id, board_id))) or 0) + 1
 
 
 def _new_snapshot(session: Session, actor_id: int | None, contest: Contest, rnd: Round | None,
@@ -179,10 +196,8 @@ def _new_snapshot(session: Session, actor_id: int | None, contest: Contest, rnd:
     round_id = rnd.id if rnd else None
     session.execute(update(RankingSnapshot).where(
         RankingSnapshot.contest_id == contest.id,
-        RankingSnapshot.round_id.is_(None) if round_id is None
-        else RankingSnapshot.round_id == round_id,
-        RankingSnapshot.board_id.is_(None) if board_id is None
-        else RankingSnapshot.board_id == board_id,
+        _same(RankingSnapshot.round_id, round_id),
+        _same(RankingSnapshot.board_id, board_id),
     ).values(is_current=False))
     snapshot = RankingSnapshot(
         contest_id=contest.id, round_id=round_id, board_id=board_id,
@@ -346,10 +361,8 @@ def current_snapshot(session: Session, contest_id: int, round_id: int | None,
                      board_id: int | None, version: int | None = None) -> RankingSnapshot:
     conditions = [
         RankingSnapshot.contest_id == contest_id,
-        RankingSnapshot.round_id.is_(None) if round_id is None
-        else RankingSnapshot.round_id == round_id,
-        RankingSnapshot.board_id.is_(None) if board_id is None
-        else RankingSnapshot.board_id == board_id,
+        _same(RankingSnapshot.round_id, round_id),
+        _same(RankingSnapshot.board_id, board_id),
     ]
     if version is None:
         conditions.append(RankingSnapshot.is_current.is_(True))
@@ -365,10 +378,8 @@ def history(session: Session, contest_id: int, round_id: int | None, board_id: i
             ) -> list[RankingSnapshot]:
     return list(session.scalars(select(RankingSnapshot).where(
         RankingSnapshot.contest_id == contest_id,
-        RankingSnapshot.round_id.is_(None) if round_id is None
-        else RankingSnapshot.round_id == round_id,
-        RankingSnapshot.board_id.is_(None) if board_id is None
-        else RankingSnapshot.board_id == board_id,
+        _same(RankingSnapshot.round_id, round_id),
+        _same(RankingSnapshot.board_id, board_id),
     ).order_by(RankingSnapshot.version.desc())))
 
 

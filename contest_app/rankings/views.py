@@ -22,11 +22,7 @@ TIE_BREAK_NAMES = {"prediction": _l("dự đoán gần đúng hơn"),
 
 
 def _board_id(contest: Contest) -> int | None:
-    if not contest.boards:
-        return None
-    board_id = request.args.get("bang", type=int)
-    ids = [b.id for b in contest.boards]
-    return board_id if board_id in ids else ids[0]
+    return services.resolve_board(contest, request.args.get("bang", type=int))
 
 
 @bp.route("/vong-thi/<int:round_id>")

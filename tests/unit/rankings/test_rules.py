@@ -144,3 +144,21 @@ def test_shuffling_the_input_changes_nothing(entries, rnd: random.Random) -> Non
     shuffled = list(entries)
     rnd.shuffle(shuffled)
     assert rules.rank_entries(entries, actual=100) == rules.rank_entries(shuffled, actual=100)
+
+
+def test_resolve_board() -> None:
+    import contest_app.models  # noqa: F401  (every mapped class, for the relationships)
+    from contest_app.domain import NotFound
+    from contest_app.quiz.models import Board, Contest
+    from contest_app.rankings.services import resolve_board
+
+    plain = Contest(title="Không chia bảng")
+    assert resolve_board(plain, None) is None
+    with pytest.raises(NotFound):
+        resolve_board(plain, 3, strict=True)
+    boards = Contest(title="Hai bảng", boards=[Board(id=7, name="A"), Board(id=9, name="B")])
+    assert resolve_board(boards, 9) == 9
+    assert resolve_board(boards, None) == 7 and resolve_board(boards, 5) == 7
+    assert resolve_board(boards, None, strict=True) == 7
+    with pytest.raises(NotFound):
+        resolve_board(boards, 5, strict=True)
