@@ -48,11 +48,12 @@ def demo_command() -> None:
 
 def register_cli(app: Flask) -> None:
     from .bank.cli import bank_cli
-    from .quiz.cli import attempts_cli
+    from .quiz.cli import attempts_cli, rounds_cli
     from .rankings.cli import rankings_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(attempts_cli)
+    app.cli.add_command(rounds_cli)
     app.cli.add_command(rankings_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(bank_cli)

@@ -32,6 +32,10 @@ ERRORS: dict[str, tuple[int, object]] = {
     "round_locked": (
         409, _l("Vòng thi đã có bài làm nên chỉ được sửa thời gian kết thúc.")
     ),
+    "round_frozen": (
+        409, _l("Bảng xếp hạng của vòng thi đã được công bố nên không được sửa thời gian và quy "
+                "tắc của vòng thi. Muốn sửa, hãy hủy công bố (ghi rõ lý do) trước.")
+    ),
     "unauthorized": (401, _l("Bạn cần đăng nhập (token không hợp lệ hoặc đã hết hạn).")),
 }
 

@@ -241,7 +241,7 @@ def attempt_start_json(attempt: Attempt, now: datetime,
     rnd = attempt.round
     return {
         "id": attempt.id,
-        "deadline": iso(attempt.deadline),
+        "deadline": iso(attempt.effective_deadline),
         "server_time": iso(now),
         "prediction_enabled": rnd.prediction_kind is not None,
         "prediction_question": quiz.prediction_question(rnd),
@@ -328,7 +328,7 @@ def get_attempt(attempt_id: int):
     body = {
         "id": attempt.id, "round_id": attempt.round_id, "status": attempt.status,
         "number": attempt.number, "started_at": iso(attempt.started_at),
-        "deadline": iso(attempt.deadline), "server_time": iso(now),
+        "deadline": iso(attempt.effective_deadline), "server_time": iso(now),
         "submitted_at": iso(attempt.submitted_at), "score": attempt.score,
         "max_score": attempt.max_score, "duration_ms": attempt.duration_ms,
         "prediction": attempt.prediction, "review": review,

@@ -22,7 +22,7 @@ from .models import (
     ExtraTime,
     Round,
 )
-from .services import round_has_attempts
+from .services import close_round_attempts, round_has_attempts
 
 RULE_FIELDS = ("kind", "opens_at", "question_count", "time_limit_s", "max_attempts",
                "counting", "reveal", "prediction_kind")
@@ -81,31 +81,59 @@ def _check_lines(data: RoundData) -> None:
                 total=total, n=data.question_count))
 
 
+def _same_time(a: datetime | None, b: datetime | None) -> bool:
+    """Equal to the minute (the form's resolution: a round closed "now" keeps its seconds)."""
+    if a is None or b is None:
+        return a is b
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+def changed_fields(rnd: Round, data: RoundData) -> list[str]:
+    """The times and rules (RULE_FIELDS, closing time, blueprint) that `data` would change."""
+    changed = [f for f in RULE_FIELDS
+               if (not _same_time(getattr(rnd, f), getattr(data, f)) if f == "opens_at"
+                   else getattr(rnd, f) != getattr(data, f))]
+    if "practice" not in (rnd.kind, data.kind) and not _same_time(rnd.closes_at,
+                                                                    data.closes_at):
+        changed.append("closes_at")
+    current_lines = sorted(repr((ln.board_id, ln.topic_id, ln.difficulty, ln.count))
+                           for ln in rnd.blueprint)
+    if current_lines != sorted(repr(tuple(line)) for line in data.lines):
+        changed.append("blueprint")
+    return changed
+
+
 def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | None,
                data: RoundData) -> Round:
-    """Create or edit a round. Once an attempt exists only the title and closing time change."""
+    """Create or edit a round. Once an attempt exists only the title and closing time change;
+    once its ranking is published only the title (rules.check_round_change)."""
     _check_lines(data)
-    if rnd is not None and round_has_attempts(session, rnd.id):
-        changed = [f for f in RULE_FIELDS if getattr(rnd, f) != getattr(data, f)]
-        current_lines = sorted(repr((ln.board_id, ln.topic_id, ln.difficulty, ln.count))
-                               for ln in rnd.blueprint)
-        if changed or current_lines != sorted(repr(tuple(line)) for line in data.lines):
-            raise rules.RoundLocked(fields=",".join(changed) or "blueprint")
-        before = {"closes_at": rnd.closes_at.isoformat() if rnd.closes_at else None,
-                  "title": rnd.title}
-        rnd.title, rnd.closes_at = data.title, data.closes_at
-        session.flush()
-        record(actor_id, "round.update_locked", rnd, before,
-               {"closes_at": data.closes_at.isoformat() if data.closes_at else None,
-                "title": data.title})
-        return rnd
+    if rnd is not None:
+        from ..rankings.services import round_published
+
+        has_attempts = round_has_attempts(session, rnd.id)
+        changed = changed_fields(rnd, data)
+        rules.check_round_change(changed, has_attempts, round_published(session, rnd.id))
+        if has_attempts:
+            before = {"closes_at": rnd.closes_at.isoformat() if rnd.closes_at else None,
+                      "title": rnd.title}
+            rnd.title = data.title
+            if "closes_at" in changed:
+                rnd.closes_at = data.closes_at
+            session.flush()
+            record(actor_id, "round.update_locked", rnd, before,
+                   {"closes_at": rnd.closes_at.isoformat() if rnd.closes_at else None,
+                    "title": rnd.title})
+            return rnd
     creating = rnd is None
+    changed = [] if rnd is None else changed_fields(rnd, data)
     if rnd is None:
         rnd = Round(contest_id=contest.id, position=len(contest.rounds))
         session.add(rnd)
     for field in ("title", "kind", "opens_at", "closes_at", "question_count", "time_limit_s",
                   "max_attempts", "counting", "reveal", "prediction_kind"):
-        setattr(rnd, field, getattr(data, field))
+        if creating or field == "title" or field in changed:
+            setattr(rnd, field, getattr(data, field))
     if rnd.kind == "practice":
         rnd.closes_at = None
         rnd.prediction_kind = None
@@ -116,6 +144,26 @@ def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | N
            {"title": rnd.title, "kind": rnd.kind, "question_count": rnd.question_count,
             "time_limit_s": rnd.time_limit_s})
     return rnd
+
+
+def close_round_now(session: Session, actor_id: int | None, rnd: Round, now: datetime,
+                    reason: str | None = None) -> list[int]:
+    """End an official round now ("Kết thúc vòng thi ngay", `flask rounds close`): its closing
+    time becomes `now` (unless it closed earlier), every attempt in progress is closed and
+    scored, and the audit log records it, all in the caller's one transaction."""
+    if rnd.kind == "practice":
+        raise ValidationFailed(round=_l("Vòng thi thử không có thời gian kết thúc."))
+    if rnd.opens_at is not None and now < rnd.opens_at:
+        raise ValidationFailed(round=_l("Vòng thi chưa mở nên không thể kết thúc."))
+    before = rnd.closes_at.isoformat() if rnd.closes_at else None
+    if rnd.closes_at is None or rnd.closes_at > now:
+        rnd.closes_at = now
+    session.flush()
+    closed = close_round_attempts(session, rnd, now)
+    session.flush()
+    record(actor_id, "round.close_now", rnd, {"closes_at": before},
+           {"closes_at": rnd.closes_at.isoformat(), "closed_attempts": closed}, reason=reason)
+    return closed
 
 
 def create_weekly_rounds(session: Session, actor_id: int, contest: Contest,
@@ -171,6 +219,7 @@ def grant_extra_time(session: Session, actor_id: int, rnd: Round, user_id: int, 
         closes = None if rnd.kind == "practice" else rnd.closes_at
         current.deadline = rules.attempt_deadline(current.started_at, rnd.time_limit_s, closes,
                                                   row.seconds)
+        current.extra_s = row.seconds
     session.flush()
     record(actor_id, "round.extra_time", rnd, {"user_id": user_id, "seconds": before},
            {"user_id": user_id, "seconds": row.seconds,

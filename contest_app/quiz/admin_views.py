@@ -15,6 +15,7 @@ from ..errors import ERRORS
 from ..extensions import db
 from ..security import role_required
 from . import admin
+from . import services as quiz_services
 from .forms import BoardForm, ContestForm, ExtraTimeForm, RoundForm, WeeklySeriesForm
 from .models import Attempt, Contest, ExtraTime, Round
 from .services import round_has_attempts
@@ -140,6 +141,9 @@ def round_edit(contest_id: int, round_id: int | None = None):
             abort(404)
     form = _round_form(contest, rnd)
     locked = rnd is not None and round_has_attempts(db.session, rnd.id)
+    from ..rankings.services import round_published
+
+    frozen = rnd is not None and round_published(db.session, rnd.id)
     status = 200
     if form.validate_on_submit():
         try:
@@ -159,14 +163,20 @@ def round_edit(contest_id: int, round_id: int | None = None):
         status = 422
     extra_form = ExtraTimeForm(prefix="extra")
     grants = []
+    in_progress = 0
     if rnd is not None:
+        in_progress = db.session.scalar(select(func.count(Attempt.id)).where(
+            Attempt.round_id == rnd.id, Attempt.status == "in_progress")) or 0
         from ..accounts.models import User
 
         grants = db.session.execute(
             select(ExtraTime, User).join(User, User.id == ExtraTime.user_id)
             .where(ExtraTime.round_id == rnd.id).order_by(ExtraTime.granted_at)).all()
     return render_template("quiz_admin/round.html", contest=contest, rnd=rnd, form=form,
-                           locked=locked, extra_form=extra_form, grants=grants), status
+                           locked=locked, frozen=frozen, extra_form=extra_form, grants=grants,
+                           round_state=(quiz_services.round_status(rnd, clock.now())
+                                        if rnd else None),
+                           in_progress=in_progress), status
 
 
 @bp.route("/<int:contest_id>/vong-thi/<int:round_id>/cong-gio", methods=["POST"])
@@ -194,4 +204,30 @@ def extra_time(contest_id: int, round_id: int):
     db.session.commit()
     flash(_("Đã cộng thêm %(m)s phút cho %(name)s.", m=form.minutes.data, name=user.full_name),
           "success")
+    return redirect(target)
+
+
+@bp.route("/<int:contest_id>/vong-thi/<int:round_id>/ket-thuc", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def close_now(contest_id: int, round_id: int):
+    """"Kết thúc vòng thi ngay": closing time set to now, attempts in progress closed and
+    scored, audited, in one transaction."""
+    rnd = db.session.get(Round, round_id)
+    if rnd is None or rnd.contest_id != contest_id:
+        abort(404)
+    target = url_for(".round_edit", contest_id=contest_id, round_id=round_id)
+    if request.form.get("confirm") != "yes":
+        flash(_("Vui lòng đánh dấu xác nhận trước khi kết thúc vòng thi."), "warning")
+        return redirect(target), 303
+    try:
+        closed = admin.close_round_now(db.session, current_user.id, rnd, clock.now(),
+                                       (request.form.get("reason") or "").strip()[:500] or None)
+    except ValidationFailed as err:
+        db.session.rollback()
+        for message in err.fields.values():
+            flash(str(message), "danger")
+        return redirect(target), 303
+    db.session.commit()
+    flash(_("Đã kết thúc vòng thi; %(n)s bài đang làm đã được đóng và chấm điểm.",
+            n=len(closed)), "success")
     return redirect(target)

@@ -166,11 +166,23 @@ class Attempt(db.Model):
     max_score: Mapped[int]
     duration_ms: Mapped[int | None]
     prediction: Mapped[int | None]
+    # Extra seconds granted to this participant (copied from ExtraTime): they also extend the
+    # round's closing time for this attempt, so the deadline cap can be checked in one UPDATE.
+    extra_s: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     round: Mapped[Round] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(
         order_by="AttemptItem.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def effective_deadline(self) -> datetime:
+        """The deadline as enforced now: capped by the round's current closing time."""
+        from . import rules
+
+        rnd = self.round
+        closes = None if rnd.kind == ROUND_PRACTICE else rnd.closes_at
+        return rules.effective_deadline(self.deadline, closes, self.extra_s)
 
 
 class AttemptItem(db.Model):

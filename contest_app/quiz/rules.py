@@ -47,6 +47,12 @@ class RoundLocked(DomainError):
     code = "round_locked"
 
 
+class RoundFrozen(DomainError):
+    """A round whose ranking is published keeps its times and rules until it is withdrawn."""
+
+    code = "round_frozen"
+
+
 # --- Drawing ------------------------------------------------------------------------------
 
 
@@ -173,9 +179,26 @@ def attempt_deadline(
     return deadline
 
 
+def effective_deadline(deadline: datetime, closes_at: datetime | None, extra_s: int = 0
+                       ) -> datetime:
+    """The deadline that is enforced: the attempt's own deadline, capped by the round's
+    *current* closing time (plus the participant's extra time). A round ended early, or whose
+    closing time was moved into the past, ends the attempts in it at that moment."""
+    if closes_at is None:
+        return deadline
+    return min(deadline, closes_at + timedelta(seconds=extra_s))
+
+
 def is_overdue(now: datetime, deadline: datetime, grace_s: int) -> bool:
     """True once the deadline plus the network grace has passed."""
     return now > deadline + timedelta(seconds=grace_s)
+
+
+def accepts_answers(now: datetime, deadline: datetime, closes_at: datetime | None,
+                    grace_s: int, extra_s: int = 0) -> bool:
+    """May an attempt in progress still save or submit at `now`? Until its effective deadline
+    plus the network grace (the save UPDATE checks the same inequality in SQL)."""
+    return not is_overdue(now, effective_deadline(deadline, closes_at, extra_s), grace_s)
 
 
 def remaining_seconds(now: datetime, deadline: datetime) -> int:
@@ -261,8 +284,15 @@ def review_allowed(
     return False
 
 
+def is_option_id(value: object) -> bool:
+    """Option ids are plain integers: never floats (`1.0`), strings (`"1"`) or booleans."""
+    return type(value) is int
+
+
 def validate_choice(option_ids: Sequence[int], option_count: int, multiple: bool) -> list[int]:
     """Check display ids for one question; returns them sorted and unique or raises."""
+    if not all(is_option_id(i) for i in option_ids):
+        raise InvalidOption("option ids must be integers", option_ids="type")
     ids = sorted(set(option_ids))
     if len(ids) != len(option_ids):
         raise InvalidOption("duplicate option", option_ids="duplicate")
@@ -272,6 +302,26 @@ def validate_choice(option_ids: Sequence[int], option_count: int, multiple: bool
     if not multiple and len(ids) > 1:
         raise InvalidOption("single-answer question", option_ids="single")
     return ids
+
+
+# --- Changing a round ----------------------------------------------------------------------
+
+FROZEN_FIELDS = ("kind", "opens_at", "closes_at", "question_count", "time_limit_s",
+                 "max_attempts", "counting", "reveal", "prediction_kind", "blueprint")
+
+
+def check_round_change(changed: Sequence[str], has_attempts: bool, published: bool) -> None:
+    """May these fields of a round change? Once its ranking is published, none of its times
+    or rules (RoundFrozen, until the publication is withdrawn); once an attempt exists, only
+    the closing time (RoundLocked). The title may always change."""
+    if published:
+        frozen = [f for f in changed if f in FROZEN_FIELDS]
+        if frozen:
+            raise RoundFrozen(fields=",".join(frozen))
+    if has_attempts:
+        locked = [f for f in changed if f in FROZEN_FIELDS and f != "closes_at"]
+        if locked:
+            raise RoundLocked(fields=",".join(locked))
 
 
 # --- Weekly schedules ---------------------------------------------------------------------

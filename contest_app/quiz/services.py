@@ -250,7 +250,7 @@ def start_attempt(
     attempt = Attempt(
         round_id=round_id, user_id=user_id, board_id=board_id, number=used + 1, seed=seed,
         status=ATTEMPT_IN_PROGRESS, started_at=now,
-        deadline=rules.attempt_deadline(now, rnd.time_limit_s, closes, extra),
+        deadline=rules.attempt_deadline(now, rnd.time_limit_s, closes, extra), extra_s=extra,
         max_score=sum(content[d.version_id].weight for d in drawn),
     )
     session.add(attempt)
@@ -290,42 +290,80 @@ def attempt_for(session: Session, attempt_id: int, user_id: int) -> Attempt:
     return attempt
 
 
+def accepts_answers(attempt: Attempt, now: datetime, grace_s: int) -> bool:
+    """The deadline rule for a loaded attempt (rules.accepts_answers with the round's current
+    closing time); `_ACCEPTING_SQL` is the same inequality for the conditional writes."""
+    return not rules.is_overdue(now, attempt.effective_deadline, grace_s)
+
+
 def close_if_overdue(session: Session, attempt: Attempt, now: datetime, grace_s: int) -> bool:
-    """Close and score an in-progress attempt whose deadline has passed. True if closed now
-    or already finished."""
+    """Close and score an in-progress attempt whose (capped) deadline has passed. True if
+    closed now or already finished."""
     if attempt.status != ATTEMPT_IN_PROGRESS:
         return True
-    if not rules.is_overdue(now, attempt.deadline, grace_s):
+    if accepts_answers(attempt, now, grace_s):
         return False
-    _finish(session, attempt, ATTEMPT_EXPIRED, attempt.deadline)
+    _finish(session, attempt, ATTEMPT_EXPIRED, attempt.effective_deadline)
     return True
+
+
+# The deadline rule in SQL, with :limit = now - grace: the attempt's own deadline and the
+# round's current closing time plus the participant's extra seconds are both >= :limit
+# (rules.accepts_answers). Written once per dialect: only the interval arithmetic differs.
+_ROUND_CAP_SQL = {
+    "postgresql": "round.closes_at + attempt.extra_s * interval '1 second' >= :limit",
+    "sqlite": "((attempt.extra_s = 0 AND round.closes_at >= :limit) OR (attempt.extra_s <> 0"
+              " AND julianday(round.closes_at) + attempt.extra_s / 86400.0"
+              " >= julianday(:limit)))",
+}
+_ACCEPTING_SQL = ("attempt.deadline >= :limit AND (round.kind = 'practice'"
+                  " OR round.closes_at IS NULL OR {cap})")
+
+
+def _accepting_sql(dialect: str) -> str:
+    """The condition "this attempt row (joined to its round row) still takes answers"."""
+    return _ACCEPTING_SQL.format(cap=_ROUND_CAP_SQL.get(dialect, _ROUND_CAP_SQL["sqlite"]))
 
 
 _SAVE_SQL = """
 UPDATE attempt_item SET chosen = :chosen, answered_at = :now
 WHERE attempt_id = :attempt_id AND question_id = :question_id
   AND option_count >= :max_id AND (multiple OR :count <= 1)
-  AND EXISTS (SELECT 1 FROM attempt WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id
-              AND attempt.status = 'in_progress' AND attempt.deadline >= :limit {lock})
+  AND EXISTS (SELECT 1 FROM attempt JOIN round ON round.id = attempt.round_id
+              WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id
+              AND attempt.status = 'in_progress' AND {accepting} {lock})
 """
-_save_statements: dict[str, object] = {}
+_PREDICTION_SQL = """
+UPDATE attempt SET prediction = :value
+WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id
+  AND attempt.status = 'in_progress'
+  AND EXISTS (SELECT 1 FROM round WHERE round.id = attempt.round_id AND {accepting})
+"""
+_save_statements: dict[tuple[str, str], object] = {}
 
 
-def _save_statement(dialect: str):
-    """The answer UPDATE as a prepared text statement. On PostgreSQL the attempt row is read
-    FOR SHARE, so a submission (which updates that row first) waits for a save in flight and a
-    save that comes after it finds the attempt no longer in progress."""
-    stmt = _save_statements.get(dialect)
+def _statement(kind: str, dialect: str):
+    """The answer (or prediction) UPDATE as a prepared text statement, one round trip with the
+    deadline rule folded in. On PostgreSQL the save reads the attempt row FOR SHARE (never the
+    round row, which every save shares), so a submission or a round closing (which update that
+    row first) waits for a save in flight and a save that comes after finds it closed."""
+    stmt = _save_statements.get((kind, dialect))
     if stmt is None:
         from sqlalchemy import JSON, text
 
         from ..database import TZDateTime
 
-        stmt = text(_SAVE_SQL.format(lock="FOR SHARE" if dialect == "postgresql" else ""))
-        stmt = stmt.bindparams(bindparam("chosen", type_=JSON()),
-                               bindparam("now", type_=TZDateTime()),
-                               bindparam("limit", type_=TZDateTime()))
-        _save_statements[dialect] = stmt
+        if kind == "save":
+            sql = _SAVE_SQL.format(accepting=_accepting_sql(dialect),
+                                   lock="FOR SHARE OF attempt" if dialect == "postgresql"
+                                   else "")
+            stmt = text(sql).bindparams(bindparam("chosen", type_=JSON()),
+                                        bindparam("now", type_=TZDateTime()),
+                                        bindparam("limit", type_=TZDateTime()))
+        else:
+            stmt = text(_PREDICTION_SQL.format(accepting=_accepting_sql(dialect))).bindparams(
+                bindparam("limit", type_=TZDateTime()))
+        _save_statements[(kind, dialect)] = stmt
     return stmt
 
 
@@ -335,11 +373,13 @@ def save_answer(
 ) -> None:
     """Save one answer with a single conditional UPDATE (the hot path). Display ids are stored;
     an empty list clears the answer. Nothing is saved after the deadline or the submission."""
+    if not all(rules.is_option_id(i) for i in option_ids):
+        raise rules.InvalidOption(option_ids="type")
     ids = sorted(set(option_ids))
     if len(ids) != len(option_ids) or any(i < 1 for i in ids):
         raise rules.InvalidOption(option_ids="invalid")
     connection = session.connection()
-    result = connection.execute(_save_statement(connection.dialect.name), {
+    result = connection.execute(_statement("save", connection.dialect.name), {
         "chosen": ids, "now": now, "attempt_id": attempt_id, "question_id": question_id,
         "max_id": ids[-1] if ids else 0, "count": len(ids), "user_id": user_id,
         "limit": now - timedelta(seconds=grace_s),
@@ -371,14 +411,12 @@ def _explain_refusal(
 def set_prediction(
     session: Session, user_id: int, attempt_id: int, value: int, now: datetime, grace_s: int,
 ) -> None:
-    result = session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id,
-               Attempt.status == ATTEMPT_IN_PROGRESS,
-               Attempt.deadline >= now - timedelta(seconds=grace_s))
-        .values(prediction=value)
-        .execution_options(synchronize_session=False)
-    )
+    if type(value) is not int:
+        raise rules.InvalidOption(prediction="type")
+    connection = session.connection()
+    result = connection.execute(_statement("prediction", connection.dialect.name), {
+        "value": value, "attempt_id": attempt_id, "user_id": user_id,
+        "limit": now - timedelta(seconds=grace_s)})
     if result.rowcount != 1:
         _explain_refusal(session, user_id, attempt_id, None, [], now, grace_s)
 
@@ -389,10 +427,11 @@ def submit(session: Session, user_id: int, attempt_id: int, now: datetime,
     A submit after the deadline (plus grace) closes the attempt as expired at its deadline."""
     attempt = attempt_for(session, attempt_id, user_id)
     if attempt.status == ATTEMPT_IN_PROGRESS:
-        if rules.is_overdue(now, attempt.deadline, grace_s):
-            _finish(session, attempt, ATTEMPT_EXPIRED, attempt.deadline)
+        deadline = attempt.effective_deadline
+        if not accepts_answers(attempt, now, grace_s):
+            _finish(session, attempt, ATTEMPT_EXPIRED, deadline)
         else:
-            _finish(session, attempt, ATTEMPT_SUBMITTED, min(now, attempt.deadline))
+            _finish(session, attempt, ATTEMPT_SUBMITTED, min(now, deadline))
     return attempt
 
 
@@ -429,15 +468,62 @@ def _finish(session: Session, attempt: Attempt, status: str, ended_at: datetime)
         set_committed_value(attempt, key, value)
 
 
-def close_overdue(session: Session, now: datetime, grace_s: int) -> int:
-    """Close every in-progress attempt whose deadline has passed (the CLI command)."""
-    overdue = list(session.scalars(
-        select(Attempt).where(Attempt.status == ATTEMPT_IN_PROGRESS,
-                              Attempt.deadline < now - timedelta(seconds=grace_s))
-    ))
-    for attempt in overdue:
-        _finish(session, attempt, ATTEMPT_EXPIRED, attempt.deadline)
-    return len(overdue)
+def overdue_attempt_ids(session: Session, now: datetime, grace_s: int) -> list[int]:
+    """Ids of the attempts in progress whose capped deadline (plus grace) has passed."""
+    from sqlalchemy import text
+
+    from ..database import TZDateTime
+
+    dialect = session.connection().dialect.name
+    overdue = text(f"NOT ({_accepting_sql(dialect)})").bindparams(
+        bindparam("limit", value=now - timedelta(seconds=grace_s), type_=TZDateTime()))
+    return list(session.scalars(
+        select(Attempt.id).join(Round, Round.id == Attempt.round_id)
+        .where(Attempt.status == ATTEMPT_IN_PROGRESS, overdue)
+        .order_by(Attempt.id)))
+
+
+@dataclass
+class CloseReport:
+    closed: list[int]
+    failed: list[int]
+
+
+def close_overdue(session: Session, now: datetime, grace_s: int) -> CloseReport:
+    """Close every overdue attempt (the CLI command), each in its own transaction: one that
+    cannot be scored is rolled back, logged and skipped, and the others are still closed.
+    Unlike the other services this one commits, attempt by attempt."""
+    import logging
+
+    log = logging.getLogger("contest_app")
+    report = CloseReport([], [])
+    ids = overdue_attempt_ids(session, now, grace_s)
+    session.commit()
+    for attempt_id in ids:
+        try:
+            attempt = session.get(Attempt, attempt_id)
+            if (attempt is not None and attempt.status == ATTEMPT_IN_PROGRESS
+                    and close_if_overdue(session, attempt, now, grace_s)):
+                report.closed.append(attempt_id)
+            session.commit()
+        except Exception:  # noqa: BLE001 - one bad attempt must not stop the others
+            session.rollback()
+            log.exception("could not close overdue attempt %s", attempt_id)
+            report.failed.append(attempt_id)
+    return report
+
+
+def close_round_attempts(session: Session, rnd: Round, now: datetime) -> list[int]:
+    """Close and score every attempt in progress in a round at `now` (or at its own earlier
+    deadline); the caller commits with the change of closing time, in one transaction."""
+    closed = []
+    for attempt in session.scalars(
+            select(Attempt).where(Attempt.round_id == rnd.id,
+                                  Attempt.status == ATTEMPT_IN_PROGRESS)
+            .order_by(Attempt.id)).all():
+        _finish(session, attempt, ATTEMPT_EXPIRED, min(now, attempt.effective_deadline))
+        closed.append(attempt.id)
+    return closed
 
 
 @dataclass

@@ -81,7 +81,7 @@ def take(attempt_id: int):
     items = quiz.attempt_items(db.session, attempt, review=False)
     return render_template(
         "quiz/take.html", attempt=attempt, rnd=attempt.round, items=items, now=now,
-        remaining=rules.remaining_seconds(now, attempt.deadline),
+        remaining=rules.remaining_seconds(now, attempt.effective_deadline),
         prediction_question=quiz.prediction_question(attempt.round),
     )
 
@@ -98,8 +98,7 @@ def _post_form(attempt):
             answers[item.question_id] = [-1]
     action = request.form.get("action", "save")
     try:
-        if attempt.status == "in_progress" and not rules.is_overdue(
-                now, attempt.deadline, _grace()):
+        if attempt.status == "in_progress" and quiz.accepts_answers(attempt, now, _grace()):
             quiz.save_answers(db.session, current_user.id, attempt.id, answers, now, _grace())
             prediction = (request.form.get("prediction") or "").strip()
             if prediction and attempt.round.prediction_kind:

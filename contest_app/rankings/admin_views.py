@@ -35,6 +35,8 @@ register_domain_error("round_still_open", 409,
                       _l("Vòng thi chưa kết thúc nên chưa thể công bố kết quả."))
 register_domain_error("nothing_to_publish", 409,
                       _l("Chưa có vòng thi chính thức nào kết thúc."))
+register_domain_error("ranking_not_published", 409,
+                      _l("Bảng xếp hạng của vòng thi chưa được công bố."))
 
 
 def _round(round_id: int) -> Round:
@@ -68,6 +70,7 @@ def round_live(round_id: int):
         result=result, actual=actual, tiers=tiers, unit_tiers=unit_tiers,
         exclusions=services.exclusions(db.session, rnd),
         history=services.history(db.session, rnd.contest_id, rnd.id, board_id),
+        published=services.round_published(db.session, rnd.id),
         closed=rnd.closes_at is not None and clock.now() >= rnd.closes_at,
         names=services.PRIZE_NAMES,
     )
@@ -143,6 +146,26 @@ def publish(round_id: int):
     db.session.commit()
     flash(_("Đã công bố bảng xếp hạng. Trang công khai hiển thị bản vừa công bố."), "success")
     return redirect(url_for("rankings.round_ranking", round_id=rnd.id))
+
+
+@bp.route("/vong-thi/<int:round_id>/huy-cong-bo", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def withdraw(round_id: int):
+    """Withdraw the round's publication (with a reason, audited): the round may change again
+    and the next publication is a new version."""
+    rnd = _round(round_id)
+    try:
+        services.withdraw_round(db.session, current_user.id, rnd,
+                                request.form.get("reason", ""), clock.now())
+    except DomainError as err:
+        db.session.rollback()
+        message = err.fields.get("reason") if err.fields else None
+        flash(str(message or ERRORS.get(err.code, (400, err.code))[1]), "danger")
+        return redirect(url_for(".round_live", round_id=rnd.id)), 303
+    db.session.commit()
+    flash(_("Đã hủy công bố bảng xếp hạng; trang công khai không còn hiển thị bản này."),
+          "success")
+    return redirect(url_for(".round_live", round_id=rnd.id))
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:

@@ -62,6 +62,10 @@ class RankingSnapshot(db.Model):
     actual_prediction: Mapped[int | None]
     entry_count: Mapped[int] = mapped_column(default=0)
     max_score: Mapped[int] = mapped_column(default=0)
+    # A withdrawn publication (Hủy công bố) stays in the history but is never shown publicly.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class RankingRow(db.Model):

@@ -32,6 +32,12 @@ class NothingToPublish(DomainError):
     code = "nothing_to_publish"
 
 
+class NotPublished(DomainError):
+    """There is no current publication to withdraw."""
+
+    code = "ranking_not_published"
+
+
 def validate_chain(chain: Iterable[str]) -> tuple[str, ...]:
     """A tie-break chain: known keys, each at most once."""
     result = tuple(chain)

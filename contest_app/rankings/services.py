@@ -259,6 +259,55 @@ def publish_round(session: Session, actor_id: int | None, rnd: Round, now: datet
     return snapshots
 
 
+WITHDRAW_REASON_MIN = 10
+
+
+def withdraw_round(session: Session, actor_id: int | None, rnd: Round, reason: str,
+                   now: datetime) -> list[RankingSnapshot]:
+    """Withdraw a round's publication ("Hủy công bố"): its current snapshots (every board) stop
+    being current and shown, stay in the history marked withdrawn, and the round's times and
+    rules may change again. The next publication is a new version. Audited with the reason."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < WITHDRAW_REASON_MIN or len(reason) > 500:
+        raise ValidationFailed(reason=_l("Vui lòng ghi lý do hủy công bố (từ 10 đến 500 ký tự)."))
+    current = list(session.scalars(select(RankingSnapshot).where(
+        RankingSnapshot.contest_id == rnd.contest_id, RankingSnapshot.round_id == rnd.id,
+        RankingSnapshot.is_current.is_(True)).order_by(RankingSnapshot.id)))
+    if not current:
+        raise rules.NotPublished()
+    for snapshot in current:
+        snapshot.is_current = False
+        snapshot.withdrawn_at, snapshot.withdrawn_by_id = now, actor_id
+        snapshot.withdrawn_reason = reason
+    session.flush()
+    record(actor_id, "ranking.withdraw", rnd,
+           {"snapshots": [s.id for s in current], "versions": [s.version for s in current]},
+           None, reason=reason)
+    return current
+
+
+def round_published(session: Session, round_id: int) -> bool:
+    """Has the round a current (not withdrawn) published ranking? Its times and rules are
+    then frozen (quiz.rules.check_round_change)."""
+    return session.scalar(select(RankingSnapshot.id).where(
+        RankingSnapshot.round_id == round_id, RankingSnapshot.is_current.is_(True)
+    ).limit(1)) is not None
+
+
+def withdrawn_snapshot(session: Session, contest_id: int, round_id: int | None,
+                       board_id: int | None, version: int | None = None
+                       ) -> RankingSnapshot | None:
+    """The requested version (else the latest) when it is a withdrawn publication."""
+    stmt = select(RankingSnapshot).where(
+        RankingSnapshot.contest_id == contest_id,
+        _same(RankingSnapshot.round_id, round_id),
+        _same(RankingSnapshot.board_id, board_id))
+    if version is not None:
+        stmt = stmt.where(RankingSnapshot.version == version)
+    found = session.scalar(stmt.order_by(RankingSnapshot.version.desc()).limit(1))
+    return found if found is not None and found.withdrawn_at is not None else None
+
+
 def publish_contest(session: Session, actor_id: int | None, contest: Contest, now: datetime
                     ) -> list[RankingSnapshot]:
     """The contest-wide ranking over the official rounds that have closed."""
@@ -368,6 +417,8 @@ def current_snapshot(session: Session, contest_id: int, round_id: int | None,
         conditions.append(RankingSnapshot.is_current.is_(True))
     else:
         conditions.append(RankingSnapshot.version == version)
+    # A withdrawn publication is kept in the history but never served as a ranking.
+    conditions.append(RankingSnapshot.withdrawn_at.is_(None))
     snapshot = session.scalar(select(RankingSnapshot).where(*conditions))
     if snapshot is None:
         raise NotFound()

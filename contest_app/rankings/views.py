@@ -25,13 +25,28 @@ def _board_id(contest: Contest) -> int | None:
     return services.resolve_board(contest, request.args.get("bang", type=int))
 
 
+def _snapshot_or_withdrawn(rnd, board_id: int | None):
+    """The published snapshot asked for, or the withdrawn one (shown as a notice only)."""
+    version = request.args.get("phien_ban", type=int)
+    try:
+        return services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id, version)
+    except NotFound:
+        withdrawn = services.withdrawn_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
+                                                version)
+        if withdrawn is None:
+            raise
+        return withdrawn
+
+
 @bp.route("/vong-thi/<int:round_id>")
 @public_page
 def round_ranking(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     board_id = _board_id(rnd.contest)
-    snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
-                                         request.args.get("phien_ban", type=int))
+    snapshot = _snapshot_or_withdrawn(rnd, board_id)
+    if snapshot.withdrawn_at is not None:
+        return render_template("rankings/withdrawn.html", rnd=rnd, contest=rnd.contest,
+                               snapshot=snapshot, board_id=board_id)
     q = (request.args.get("q") or "").strip()[:100]
     unit_id = request.args.get("don_vi", type=int)
     page = max(1, request.args.get("trang", 1, type=int))
@@ -59,8 +74,10 @@ def round_ranking(round_id: int):
 def unit_ranking(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     board_id = _board_id(rnd.contest)
-    snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
-                                         request.args.get("phien_ban", type=int))
+    snapshot = _snapshot_or_withdrawn(rnd, board_id)
+    if snapshot.withdrawn_at is not None:
+        return render_template("rankings/withdrawn.html", rnd=rnd, contest=rnd.contest,
+                               snapshot=snapshot, board_id=board_id)
     rows = services.unit_rows(db.session, snapshot)
     blocks: dict[str, list] = {}
     for row in rows:
