@@ -22,6 +22,8 @@ NEUTRAL = "Tác giả ẩn danh"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Refuse Office files that inflate beyond this (a zip bomb would exhaust memory).
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# Refuse images larger than this before decoding them (a small file can hold huge pixels).
+MAX_IMAGE_PIXELS = 50_000_000
 
 
 class Unsanitisable(DomainError):
@@ -190,6 +192,8 @@ def _image(data: bytes, kind: str) -> bytes:
         expected = "JPEG" if kind == "jpg" else "PNG"
         if opened.format != expected:
             raise Unsanitisable(kind=kind, reason="format")
+        if opened.width * opened.height > MAX_IMAGE_PIXELS:
+            raise Unsanitisable(kind=kind, reason="too_large")
         opened.load()
         icc = opened.info.get("icc_profile")
         transparency = opened.info.get("transparency")
