@@ -14,8 +14,8 @@ from contest_app.initiatives import rules
 from contest_app.initiatives.forms import DEFAULT_CRITERIA
 from contest_app.initiatives.models import Criterion, InitiativeCall
 from tests.conftest import PASSWORD
+from tests.unit.initiatives.samples import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TITLE = "Hẹn giờ nộp hồ sơ qua Zalo"
 
 
