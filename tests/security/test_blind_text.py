@@ -20,7 +20,7 @@ def test_submission_form_warns_about_naming_the_author_or_unit(client_for, world
     warning = page.index('id="applied-at-warning"')
     assert "Nơi đã áp dụng" in page[warning:warning + 600]
     assert "Không ghi tên tác giả, tên đơn vị của tác giả" in page[warning:warning + 600]
-    assert page.count("Giám khảo đọc phần này: không ghi tên tác giả, đơn vị") == 3
+    assert page.count("Giám khảo đọc phần này: không ghi tên tác giả, đơn vị") == 4
 
 
 def _submission(app, clock, world) -> int:
