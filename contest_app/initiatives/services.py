@@ -394,6 +394,22 @@ def judge_copy_path(session: Session, row: InitiativeFile, folder: Path) -> Path
     return filestore.stored_path(folder, row.judge_copy_name)
 
 
+def make_missing_judge_copies(session: Session, folder: Path) -> tuple[int, list[int]]:
+    """Make every missing judge's copy; returns how many were made and the ids of files of
+    which none can be made (judges cannot download those)."""
+    made, failed = 0, []
+    for row in session.scalars(select(InitiativeFile).order_by(InitiativeFile.id)):
+        if row.judge_copy_name and filestore.stored_path(folder, row.judge_copy_name).is_file():
+            continue
+        try:
+            judge_copy_path(session, row, folder)
+        except (JudgeCopyMissing, NotFound):
+            failed.append(row.id)
+        else:
+            made += 1
+    return made, failed
+
+
 def blind_file_name(row: InitiativeFile, position: int) -> str:
     """What a judge's download is called: nothing of the uploaded name, which may carry the
     author's name."""

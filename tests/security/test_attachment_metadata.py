@@ -289,3 +289,23 @@ def test_file_that_cannot_be_cleaned_is_refused_at_upload(app, client_for, world
     with app.app_context():
         assert db.session.scalar(select(func.count(InitiativeFile.id))) == 0
         assert db.session.scalar(select(func.count(Initiative.id))) == 0
+
+
+def test_command_makes_the_missing_judge_copies(app, clock, world) -> None:
+    original, broken = pdf_with_metadata(), b"%PDF-1.4\nkhong phai PDF\n"
+    with app.app_context():
+        item_id = make_initiative(world.call_id, world.author.id, clock.now())
+        folder = filestore.upload_dir(app.instance_path)
+        for name, data in (("cu.pdf", original), ("hong.pdf", broken)):
+            db.session.add(InitiativeFile(
+                initiative_id=item_id, original_name=name, kind="pdf", size=len(data),
+                stored_name=filestore.store(folder, data), sha256="0" * 64))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["initiatives", "judge-copies"])
+    assert result.exit_code == 0, result.output
+    assert "Đã tạo 1 bản ẩn danh" in result.output and "cho tệp số" in result.output
+    with app.app_context():
+        good, bad = db.session.scalars(select(InitiativeFile).order_by(InitiativeFile.id))
+        assert bad.judge_copy_name is None
+        copy = filestore.stored_path(folder, good.judge_copy_name).read_bytes()
+        assert leaks("pdf", copy) == []
