@@ -1,5 +1,6 @@
 """Organiser pages: calls and rubrics, the judging table with scores, spread and progress,
-assignment (by hand or automatic), decisions, publication, XLSX export."""
+assignment (by hand or automatic), redaction of the judge-visible text, decisions, publication,
+XLSX export."""
 
 from __future__ import annotations
 

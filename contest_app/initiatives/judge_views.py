@@ -1,5 +1,7 @@
 """Judge pages (blind): the work list, a submission without any author detail, the rubric form,
-other judges' reviews after one's own, and declaring a conflict of interest.
+other judges' reviews when the call allows (by default after the review deadline), and declaring
+a conflict of interest. Attachments are downloaded through `initiatives.download`, which gives
+judges only the copy without the author's metadata.
 
 Templates here only ever receive `judging.BlindInitiative` values, never an `Initiative`."""
 
