@@ -48,6 +48,7 @@ def demo_command() -> None:
 
 def register_cli(app: Flask) -> None:
     from .bank.cli import bank_cli
+    from .initiatives.cli import initiatives_cli
     from .quiz.cli import attempts_cli, rounds_cli
     from .rankings.cli import rankings_cli
 
@@ -57,3 +58,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(rankings_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(initiatives_cli)

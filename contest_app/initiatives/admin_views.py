@@ -1,5 +1,6 @@
 """Organiser pages: calls and rubrics, the judging table with scores, spread and progress,
-assignment (by hand or automatic), decisions, publication, XLSX export."""
+assignment (by hand or automatic), redaction of the judge-visible text, decisions, publication,
+XLSX export."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from ..security import role_required
 from . import judging, rules
 from . import services as svc
 from .export import XLSX, table_xlsx
-from .forms import DEFAULT_CRITERIA, AssignForm, CallForm, DecisionForm, PublishForm
+from .forms import (
+    DEFAULT_CRITERIA,
+    AssignForm,
+    CallForm,
+    DecisionForm,
+    PublishForm,
+    RedactionForm,
+)
 
 bp = Blueprint("initiatives_admin", __name__, url_prefix="/ban-to-chuc/sang-kien")
 
@@ -34,7 +42,8 @@ def _call_data(form: CallForm) -> svc.CallData:
         title=form.title.data.strip(), description=(form.description.data or "").strip(),
         submission_deadline=form.submission_deadline.data,
         review_deadline=form.review_deadline.data, fields=form.fields_list(),
-        judges_per_submission=form.judges_per_submission.data, criteria=form.criteria_data())
+        judges_per_submission=form.judges_per_submission.data, criteria=form.criteria_data(),
+        cojudge_visibility=form.cojudge_visibility.data)
 
 
 def _save_call(form: CallForm, call):
@@ -141,7 +150,8 @@ def publish(call_id: int):
     return redirect(url_for("initiatives.results", call_id=call.id))
 
 
-def _detail(initiative, assign_form=None, decision_form=None, status: int = 200):
+def _detail(initiative, assign_form=None, decision_form=None, status: int = 200,
+            redaction_form=None):
     judges = judging.judges(db.session)
     assign_form = assign_form or AssignForm(prefix="assign")
     assign_form.judge_id.choices = [(0, _("— Chọn giám khảo —"))] + [
@@ -150,11 +160,16 @@ def _detail(initiative, assign_form=None, decision_form=None, status: int = 200)
         prefix="decision", data={"decision": initiative.decision or "accepted",
                                  "award": initiative.award or "",
                                  "note": initiative.decision_note})
+    redaction_form = redaction_form or RedactionForm(
+        prefix="redact", data=judging.judge_texts(initiative))
     rows = [r for r in judging.organiser_table(db.session, initiative.call)
             if r.initiative.id == initiative.id]
+    original = {name: getattr(initiative, name) or "" for name in rules.JUDGE_TEXT_FIELDS}
     return render_template(
         "initiatives/admin_initiative.html", initiative=initiative, row=rows[0] if rows else None,
-        assign_form=assign_form, decision_form=decision_form,
+        assign_form=assign_form, decision_form=decision_form, redaction_form=redaction_form,
+        redacted=sorted(initiative.judge_text or {}),
+        stale=rules.stale_redactions(original, initiative.judge_text),
         status=svc.shown_status(db.session, initiative, clock.now())), status
 
 
@@ -194,6 +209,21 @@ def unassign(initiative_id: int, judge_id: int):
     judging.unassign_judge(db.session, current_user.id, item, judge_id)
     db.session.commit()
     flash(_("Đã bỏ phân công giám khảo."), "success")
+    return redirect(url_for(".initiative", initiative_id=item.id))
+
+
+@bp.route("/<int:initiative_id>/an-danh", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def redact(initiative_id: int):
+    """Save the organiser's version of the texts judges see (names of the author, their unit
+    or place removed); the author's text stays as written."""
+    item = svc.get_initiative(db.session, initiative_id)
+    form = RedactionForm(prefix="redact")
+    if not form.validate_on_submit():
+        return _detail(item, redaction_form=form, status=422)
+    svc.redact(db.session, current_user.id, item, form.texts(), clock.now())
+    db.session.commit()
+    flash(_("Đã lưu nội dung hiển thị cho giám khảo."), "success")
     return redirect(url_for(".initiative", initiative_id=item.id))
 
 

@@ -1,5 +1,6 @@
-"""Attachments: checked by content (not only by extension), size limits, safe names, and storage
-under `<instance>/uploads/initiatives/` with generated names.
+"""Attachments: checked by content (not only by extension), size limits, safe names, a copy
+for judges without the metadata that names the author (see `sanitise`), and storage under
+`<instance>/uploads/initiatives/` with generated names.
 
 `sniff`, `check_upload` and `display_name` are pure (bytes and names in, values out); the
 storage helpers only touch the upload folder."""
@@ -18,6 +19,7 @@ from pathlib import Path
 from werkzeug.utils import secure_filename
 
 from ..domain import DomainError
+from .sanitise import Unsanitisable, sanitise
 
 MB = 1024 * 1024
 DEFAULT_MAX_FILE_BYTES = 10 * MB
@@ -50,6 +52,7 @@ class CheckedFile:
     size: int
     data: bytes
     sha256: str
+    judge_copy: bytes  # what judges download: the same content without author metadata
 
 
 def _zip_kind(data: bytes) -> str | None:
@@ -111,7 +114,9 @@ def display_name(name: str) -> str:
 
 def check_upload(name: str, data: bytes, max_file_bytes: int) -> CheckedFile:
     """Accept a file or raise InvalidFile with a reason: 'name', 'empty', 'too_large', 'type'
-    (extension not allowed) or 'content' (the content is not what the extension says)."""
+    (extension not allowed), 'content' (the content is not what the extension says) or
+    'unreadable' (no copy without the author's metadata can be made for judges: damaged,
+    password-protected or oversized inside)."""
     if not name or has_path_tricks(name) or not secure_filename(name):
         raise InvalidFile(name=name, files="name")
     if not data:
@@ -123,8 +128,12 @@ def check_upload(name: str, data: bytes, max_file_bytes: int) -> CheckedFile:
         raise InvalidFile(name=name, files="type")
     if sniff(data) != claimed:
         raise InvalidFile(name=name, files="content")
+    try:
+        clean = sanitise(claimed, data)
+    except Unsanitisable as err:
+        raise InvalidFile(name=name, files="unreadable") from err
     return CheckedFile(display_name(name), claimed, len(data), data,
-                       hashlib.sha256(data).hexdigest())
+                       hashlib.sha256(data).hexdigest(), clean)
 
 
 def check_total(existing_bytes: int, new: list[CheckedFile], max_total_bytes: int,

@@ -66,6 +66,11 @@ class CallForm(FlaskForm):
     judges_per_submission = IntegerField(_l("Số giám khảo chấm mỗi sáng kiến"), default=2,
                                          validators=[InputRequired(REQUIRED),
                                                      NumberRange(min=1, max=10)])
+    cojudge_visibility = SelectField(
+        _l("Giám khảo xem phiếu chấm của giám khảo khác"),
+        choices=[(rules.AFTER_REVIEW_DEADLINE, _l("Sau khi hết hạn chấm (khuyến nghị)")),
+                 (rules.AFTER_OWN_REVIEW, _l("Sau khi giám khảo đã gửi phiếu của mình"))],
+        default=rules.AFTER_REVIEW_DEADLINE)
     criteria = FieldList(FormField(CriterionForm), min_entries=6, max_entries=12)
 
     def validate_review_deadline(self, field) -> None:
@@ -122,6 +127,21 @@ class InitiativeForm(FlaskForm):
     def co_author_list(self) -> list[str]:
         return [" ".join(line.split())[:200] for line in (self.co_authors.data or "").splitlines()
                 if line.strip()]
+
+
+class RedactionForm(FlaskForm):
+    """The organiser's version of the texts judges see (the author's text is kept)."""
+
+    title = StringField(_l("Tên sáng kiến, giải pháp"),
+                        validators=[DataRequired(REQUIRED), Length(max=300)])
+    problem = TextAreaField(_l("Thực trạng, vấn đề cần giải quyết"),
+                            validators=[Length(max=20000)])
+    solution = TextAreaField(_l("Nội dung giải pháp, điểm mới"), validators=[Length(max=20000)])
+    benefits = TextAreaField(_l("Hiệu quả, lợi ích mang lại"), validators=[Length(max=20000)])
+    applied_at = TextAreaField(_l("Nơi đã áp dụng"), validators=[Optional(), Length(max=5000)])
+
+    def texts(self) -> dict[str, str]:
+        return {name: getattr(self, name).data or "" for name in rules.JUDGE_TEXT_FIELDS}
 
 
 class ConflictForm(FlaskForm):
@@ -187,6 +207,9 @@ def file_error(err: filestore.InvalidFile, limits) -> str:
                   name=name),
         "content": _("Nội dung tệp “%(name)s” không đúng với đuôi tệp (ví dụ một tệp văn bản "
                      "được đổi đuôi thành .pdf).", name=name),
+        "unreadable": _("Không đọc được tệp “%(name)s” để tạo bản ẩn danh cho giám khảo (tệp "
+                        "hỏng, có mật khẩu hoặc quá lớn khi giải nén). Hãy lưu lại tệp bằng "
+                        "phần mềm soạn thảo (không đặt mật khẩu) rồi tải lên lại.", name=name),
         "too_many": _("Mỗi sáng kiến có tối đa %(n)s tệp đính kèm.", n=limits.max_files),
         "total_too_large": _("Tổng dung lượng tệp đính kèm của một sáng kiến tối đa %(n)s.",
                              n=size_text(limits.max_total_bytes)),

@@ -1,5 +1,7 @@
 """Judge pages (blind): the work list, a submission without any author detail, the rubric form,
-other judges' reviews after one's own, and declaring a conflict of interest.
+other judges' reviews when the call allows (by default after the review deadline), and declaring
+a conflict of interest. Attachments are downloaded through `initiatives.download`, which gives
+judges only the copy without the author's metadata.
 
 Templates here only ever receive `judging.BlindInitiative` values, never an `Initiative`."""
 
@@ -63,12 +65,15 @@ def review(initiative_id: int):
 
 
 def _page(initiative, form, conflict_form, status: int):
+    now = clock.now()
     own = judging.own_review(db.session, initiative.id, current_user.id)
-    others = judging.other_reviews(db.session, initiative.id, current_user.id)
+    visible = judging.cojudges_visible(db.session, initiative, current_user.id, now)
+    others = judging.other_reviews(db.session, initiative, current_user.id, now)
     return render_template(
         "initiatives/judge_review.html", item=judging.blind_view(initiative), form=form,
         criteria=list(initiative.call.criteria), own=own, others=others,
-        conflict_form=conflict_form, now=clock.now()), status
+        others_visible=visible, visibility=initiative.call.cojudge_visibility,
+        conflict_form=conflict_form, now=now), status
 
 
 @bp.route("/sang-kien/<int:initiative_id>/xung-dot", methods=["POST"])

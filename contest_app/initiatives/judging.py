@@ -157,14 +157,20 @@ class BlindInitiative:
     files: tuple[BlindFile, ...] = ()
 
 
+def judge_texts(initiative: Initiative) -> dict[str, str]:
+    """The submission's texts as judges see them (the organiser's redaction where made)."""
+    original = {name: getattr(initiative, name) or "" for name in rules.JUDGE_TEXT_FIELDS}
+    return rules.judge_text(original, initiative.judge_text)
+
+
 def blind_view(initiative: Initiative) -> BlindInitiative:
-    files = tuple(BlindFile(f.id, n, filestore.KINDS[f.kind][2], f.size)
+    files = tuple(BlindFile(f.id, n, filestore.KINDS[f.kind][2], f.judge_copy_size or f.size)
                   for n, f in enumerate(initiative.files, start=1))
     call = initiative.call
+    text = judge_texts(initiative)
     return BlindInitiative(initiative.id, call.id, call.title, call.review_deadline,
-                           initiative.title, initiative.field, initiative.problem,
-                           initiative.solution, initiative.benefits, initiative.applied_at,
-                           files)
+                           text["title"], initiative.field, text["problem"], text["solution"],
+                           text["benefits"], text["applied_at"], files)
 
 
 @dataclass(frozen=True)
@@ -190,7 +196,7 @@ def worklist(session: Session, judge_id: int) -> list[WorkItem]:
                    & (Review.judge_id == judge_id))
         .where(ReviewAssignment.judge_id == judge_id, Initiative.state == rules.SUBMITTED)
         .order_by(InitiativeCall.review_deadline, Initiative.id))
-    return [WorkItem(i.id, i.title, i.field, c.title, c.review_deadline, total)
+    return [WorkItem(i.id, judge_texts(i)["title"], i.field, c.title, c.review_deadline, total)
             for i, c, total in rows]
 
 
@@ -214,12 +220,23 @@ def own_review(session: Session, initiative_id: int, judge_id: int) -> Review | 
     return _review(session, initiative_id, judge_id)
 
 
-def other_reviews(session: Session, initiative_id: int, judge_id: int) -> list[Review]:
-    """The other judges' reviews, only for a judge who has submitted their own."""
-    if _review(session, initiative_id, judge_id) is None:
+def cojudges_visible(session: Session, initiative: Initiative, judge_id: int,
+                     now: datetime) -> bool:
+    """Whether this judge may see the co-judges' reviews now (the call's setting)."""
+    call = initiative.call
+    return rules.may_see_cojudges(call.cojudge_visibility, now, call.review_deadline,
+                                  call.published,
+                                  _review(session, initiative.id, judge_id) is not None)
+
+
+def other_reviews(session: Session, initiative: Initiative, judge_id: int,
+                  now: datetime) -> list[Review]:
+    """The other judges' reviews, only when the call's setting allows it (by default once
+    the review deadline has passed, so that nobody edits a review after seeing others')."""
+    if not cojudges_visible(session, initiative, judge_id, now):
         return []
     return list(session.scalars(
-        select(Review).where(Review.initiative_id == initiative_id, Review.judge_id != judge_id)
+        select(Review).where(Review.initiative_id == initiative.id, Review.judge_id != judge_id)
         .order_by(Review.submitted_at, Review.id)))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..clock import now
 from ..extensions import db
-from .rules import DRAFT, REFORM_FIELDS
+from .rules import AFTER_REVIEW_DEADLINE, COJUDGE_VISIBILITY, DRAFT, REFORM_FIELDS
 
 
 class InitiativeCall(db.Model):
@@ -20,6 +20,8 @@ class InitiativeCall(db.Model):
     __tablename__ = "initiative_call"
     __table_args__ = (
         CheckConstraint("judges_per_submission BETWEEN 1 AND 10", name="judges_per_submission"),
+        CheckConstraint("cojudge_visibility IN ({})".format(
+            ", ".join(f"'{v}'" for v in COJUDGE_VISIBILITY)), name="cojudge_visibility"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(255))
@@ -28,6 +30,9 @@ class InitiativeCall(db.Model):
     review_deadline: Mapped[datetime]
     fields: Mapped[list] = mapped_column(default=lambda: list(REFORM_FIELDS))
     judges_per_submission: Mapped[int] = mapped_column(default=2)
+    # When a judge sees the co-judges' reviews: after the review deadline (default) or as soon
+    # as their own review is in.
+    cojudge_visibility: Mapped[str] = mapped_column(String(20), default=AFTER_REVIEW_DEADLINE)
     results_published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -98,6 +103,11 @@ class Initiative(db.Model):
     decision_note: Mapped[str] = mapped_column(String(2000), default="")
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # The organiser's redaction of the judge-visible text, kept apart from what the author
+    # wrote: {field: {"text": shown to judges, "source": the author's text it was made from}}.
+    judge_text: Mapped[dict | None]
+    judge_text_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    judge_text_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -109,10 +119,13 @@ class Initiative(db.Model):
 
 
 class InitiativeFile(db.Model):
-    """An attachment stored as `<instance>/uploads/initiatives/<stored_name>`."""
+    """An attachment stored as `<instance>/uploads/initiatives/<stored_name>` (the original, for
+    the author and organisers) and `<judge_copy_name>` (without the metadata naming the author,
+    the only copy judges download; None for files stored before copies were made)."""
 
     __tablename__ = "initiative_file"
-    __table_args__ = (UniqueConstraint("stored_name"), CheckConstraint("size > 0", name="size"))
+    __table_args__ = (UniqueConstraint("stored_name"), UniqueConstraint("judge_copy_name"),
+                      CheckConstraint("size > 0", name="size"))
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(
         ForeignKey("initiative.id", ondelete="CASCADE"), index=True
@@ -122,6 +135,8 @@ class InitiativeFile(db.Model):
     kind: Mapped[str] = mapped_column(String(8))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
+    judge_copy_name: Mapped[str | None] = mapped_column(String(64))
+    judge_copy_size: Mapped[int | None]
     uploaded_at: Mapped[datetime] = mapped_column(default=now)
 
     initiative: Mapped[Initiative] = relationship(back_populates="files")

@@ -40,6 +40,14 @@ DECISIONS = (ACCEPTED, REJECTED, AWARDED)
 UNDER_REVIEW = "under_review"
 SHOWN_STATUSES = (DRAFT, SUBMITTED, UNDER_REVIEW, ACCEPTED, REJECTED, AWARDED, WITHDRAWN)
 
+# When judges see each other's reviews of a submission (a per-call setting).
+AFTER_REVIEW_DEADLINE = "after_deadline"
+AFTER_OWN_REVIEW = "after_own_review"
+COJUDGE_VISIBILITY = (AFTER_REVIEW_DEADLINE, AFTER_OWN_REVIEW)
+
+# The author's texts shown to judges, which an organiser may redact before judging.
+JUDGE_TEXT_FIELDS = ("title", "problem", "solution", "benefits", "applied_at")
+
 AWARD_LEVELS = ("Giải Nhất", "Giải Nhì", "Giải Ba", "Giải Khuyến khích")
 SCALES = {"0-10": (0, 10), "1-5": (1, 5)}
 DISAGREEMENT_POINTS = 20.0
@@ -133,6 +141,34 @@ def ensure_editable(state: str, now: datetime, deadline: datetime, reviewed: boo
 def ensure_review_open(now: datetime, review_deadline: datetime, published: bool) -> None:
     if published or now >= review_deadline:
         raise ReviewClosed()
+
+
+def may_see_cojudges(visibility: str, now: datetime, review_deadline: datetime,
+                     published: bool, has_own_review: bool) -> bool:
+    """Whether a judge may see the other judges' reviews of a submission. By default only once
+    the review deadline has passed (or results are published), so that no judge can still edit
+    a review after seeing the others'; a call may instead open them to a judge as soon as
+    their own review is in. Unknown settings fall back to the strict default."""
+    closed = published or now >= review_deadline
+    if visibility == AFTER_OWN_REVIEW:
+        return has_own_review or closed
+    return closed
+
+
+def judge_text(original: Mapping[str, str], redaction: Mapping | None) -> dict[str, str]:
+    """The texts a judge sees: the organiser's redaction of a field where there is one, the
+    author's text otherwise."""
+    shown = {name: original.get(name, "") for name in JUDGE_TEXT_FIELDS}
+    for name, entry in (redaction or {}).items():
+        if name in shown and isinstance(entry, Mapping) and "text" in entry:
+            shown[name] = str(entry["text"])
+    return shown
+
+
+def stale_redactions(original: Mapping[str, str], redaction: Mapping | None) -> list[str]:
+    """Redacted fields whose author's text changed after the redaction was made."""
+    return [name for name, entry in (redaction or {}).items()
+            if isinstance(entry, Mapping) and entry.get("source") != original.get(name, "")]
 
 
 def scale_bounds(scale: str) -> tuple[int, int]:

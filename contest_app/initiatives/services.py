@@ -15,12 +15,20 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..accounts.models import ROLE_JUDGE, ROLE_ORGANISER, User
-from ..domain import NotFound, ValidationFailed
+from ..domain import DomainError, NotFound, ValidationFailed
 from ..errors import register_domain_error
 from ..organiser.models import record
 from . import files as filestore
 from . import rules
 from .models import Criterion, Initiative, InitiativeCall, InitiativeFile, Review, ReviewAssignment
+from .sanitise import Unsanitisable, sanitise
+
+
+class JudgeCopyMissing(DomainError):
+    """No copy without the author's metadata exists or can be made for a judge."""
+
+    code = "initiative_judge_copy_missing"
+
 
 register_domain_error("initiative_call_closed", 409,
                       _l("Đã hết hạn nộp sáng kiến của đợt này; không thể thay đổi nữa."))
@@ -43,6 +51,8 @@ register_domain_error("initiative_decisions_missing", 409,
                          "trước khi công bố."))
 register_domain_error("initiative_invalid_scores", 422,
                       _l("Vui lòng chấm đủ mọi tiêu chí, mỗi điểm trong thang điểm của tiêu chí."))
+register_domain_error("initiative_judge_copy_missing", 404,
+                      _l("Tệp này chưa có bản ẩn danh dành cho giám khảo; hãy báo Ban Tổ chức."))
 register_domain_error("initiative_invalid_file", 422,
                       _l("Tệp đính kèm không hợp lệ; chưa có tệp nào được lưu."))
 
@@ -74,6 +84,7 @@ class CallData:
     fields: list[str]
     judges_per_submission: int
     criteria: list[tuple[str, str, int, str]]  # name, description, weight, scale
+    cojudge_visibility: str = rules.AFTER_REVIEW_DEADLINE
 
 
 def calls(session: Session) -> list[InitiativeCall]:
@@ -101,6 +112,8 @@ def save_call(session: Session, actor_id: int, call: InitiativeCall | None,
         raise ValidationFailed(review_deadline="before_submission")
     if not data.criteria:
         raise ValidationFailed(criteria="empty")
+    if data.cojudge_visibility not in rules.COJUDGE_VISIBILITY:
+        raise ValidationFailed(cojudge_visibility="unknown")
     created = call is None
     if call is None:
         call = InitiativeCall(title=data.title)
@@ -116,6 +129,7 @@ def save_call(session: Session, actor_id: int, call: InitiativeCall | None,
     call.review_deadline = data.review_deadline
     call.fields = list(data.fields)
     call.judges_per_submission = data.judges_per_submission
+    call.cojudge_visibility = data.cojudge_visibility
     if wanted != current:
         call.criteria.clear()
         session.flush()
@@ -134,6 +148,7 @@ def _call_snapshot(call: InitiativeCall) -> dict:
         "submission_deadline": call.submission_deadline.isoformat(),
         "review_deadline": call.review_deadline.isoformat(),
         "judges_per_submission": call.judges_per_submission,
+        "cojudge_visibility": call.cojudge_visibility,
         "criteria": [[c.name, c.weight, c.scale] for c in call.criteria],
     }
 
@@ -313,21 +328,24 @@ def attach(session: Session, initiative: Initiative, uploads: Sequence[filestore
            folder: Path, now) -> None:
     for upload in uploads:
         stored = filestore.store(folder, upload.data)
+        copy = filestore.store(folder, upload.judge_copy)
         initiative.files.append(InitiativeFile(
             original_name=upload.name, stored_name=stored, kind=upload.kind, size=upload.size,
-            sha256=upload.sha256, uploaded_at=now))
+            sha256=upload.sha256, judge_copy_name=copy, judge_copy_size=len(upload.judge_copy),
+            uploaded_at=now))
     if uploads:
         session.flush()
 
 
 def remove_file(session: Session, actor_id: int, initiative: Initiative, file_id: int,
-                now) -> str:
-    """Remove an attachment; returns its stored name, to delete once the request commits."""
+                now) -> list[str]:
+    """Remove an attachment; returns its stored names (original and judge's copy), to delete
+    once the request commits."""
     ensure_editable(session, initiative, now)
     row = next((f for f in initiative.files if f.id == file_id), None)
     if row is None:
         raise NotFound()
-    stored = row.stored_name
+    stored = [name for name in (row.stored_name, row.judge_copy_name) if name]
     initiative.files.remove(row)
     initiative.updated_at = now
     session.flush()
@@ -356,6 +374,42 @@ def file_for(session: Session, file_id: int, user: User) -> tuple[InitiativeFile
     raise NotFound()
 
 
+def judge_copy_path(session: Session, row: InitiativeFile, folder: Path) -> Path:
+    """The judge's copy of an attachment. A file stored before copies were made gets its copy
+    now, from the original; if none can be made the judge gets nothing (never the original)."""
+    if row.judge_copy_name:
+        path = filestore.stored_path(folder, row.judge_copy_name)
+        if path.is_file():
+            return path
+    original = filestore.stored_path(folder, row.stored_name)
+    if not original.is_file():
+        raise NotFound()
+    try:
+        clean = sanitise(row.kind, original.read_bytes())
+    except Unsanitisable as err:
+        raise JudgeCopyMissing() from err
+    row.judge_copy_name = filestore.store(folder, clean)
+    row.judge_copy_size = len(clean)
+    session.flush()
+    return filestore.stored_path(folder, row.judge_copy_name)
+
+
+def make_missing_judge_copies(session: Session, folder: Path) -> tuple[int, list[int]]:
+    """Make every missing judge's copy; returns how many were made and the ids of files of
+    which none can be made (judges cannot download those)."""
+    made, failed = 0, []
+    for row in session.scalars(select(InitiativeFile).order_by(InitiativeFile.id)):
+        if row.judge_copy_name and filestore.stored_path(folder, row.judge_copy_name).is_file():
+            continue
+        try:
+            judge_copy_path(session, row, folder)
+        except (JudgeCopyMissing, NotFound):
+            failed.append(row.id)
+        else:
+            made += 1
+    return made, failed
+
+
 def blind_file_name(row: InitiativeFile, position: int) -> str:
     """What a judge's download is called: nothing of the uploaded name, which may carry the
     author's name."""
@@ -371,3 +425,39 @@ def count_by_state(session: Session, call_id: int) -> dict[str, int]:
     return dict(session.execute(
         select(Initiative.state, func.count(Initiative.id)).where(Initiative.call_id == call_id)
         .group_by(Initiative.state)).all())
+
+
+# --- Redaction of the judge-visible text ----------------------------------------------------
+
+
+def redact(session: Session, actor_id: int, initiative: Initiative, texts: dict[str, str],
+           now) -> None:
+    """Record the organiser's version of the texts judges see (the author's text is kept as
+    it is). A field given back unchanged from the author's text drops its redaction."""
+    if initiative.call.published:
+        raise rules.ResultsPublished()
+    unknown = set(texts) - set(rules.JUDGE_TEXT_FIELDS)
+    if unknown:
+        raise ValidationFailed(**{name: "unknown" for name in unknown})
+    if not (texts.get("title") or "").strip() and "title" in texts:
+        raise ValidationFailed(title="required")
+    before = dict(initiative.judge_text or {})
+    redaction: dict = {}
+    for name in rules.JUDGE_TEXT_FIELDS:
+        source = getattr(initiative, name) or ""
+        text = texts.get(name)
+        if text is None:
+            if name in before:
+                redaction[name] = before[name]
+            continue
+        text = text.strip()
+        if text != source.strip():
+            redaction[name] = {"text": text, "source": source}
+    initiative.judge_text = redaction or None
+    initiative.judge_text_by_id = actor_id if redaction else None
+    initiative.judge_text_at = now if redaction else None
+    session.flush()
+    record(actor_id, "initiative.redact", initiative,
+           before={"fields": sorted(before)},
+           after={"fields": sorted(redaction),
+                  "text": {name: entry["text"] for name, entry in redaction.items()}})

@@ -195,7 +195,7 @@ def remove_file(initiative_id: int, file_id: int):
     initiative = svc.initiative_for_author(db.session, initiative_id, current_user.id)
     stored = svc.remove_file(db.session, current_user.id, initiative, file_id, clock.now())
     db.session.commit()
-    filestore.discard(_folder(), [stored])
+    filestore.discard(_folder(), stored)
     flash(_("Đã xoá tệp đính kèm."), "success")
     return redirect(url_for(".edit", initiative_id=initiative_id))
 
@@ -203,14 +203,19 @@ def remove_file(initiative_id: int, file_id: int):
 @bp.route("/tep/<int:file_id>")
 @login_required
 def download(file_id: int):
-    """Streams an attachment to its author, its assigned judges (under a neutral name) and
-    organisers; anyone else gets 404."""
+    """Streams an attachment to its author and organisers (the original), and to its assigned
+    judges (the copy without the author's metadata, under a neutral name); anyone else gets
+    404."""
     row, audience = svc.file_for(db.session, file_id, current_user)
-    path = filestore.stored_path(_folder(), row.stored_name)
-    if not path.is_file():
-        raise svc.NotFound()
-    name = (svc.blind_file_name(row, svc.file_position(row)) if audience == svc.JUDGE
-            else row.original_name)
+    if audience == svc.JUDGE:
+        path = svc.judge_copy_path(db.session, row, _folder())
+        db.session.commit()  # keeps a copy made now for a file stored before copies existed
+        name = svc.blind_file_name(row, svc.file_position(row))
+    else:
+        path = filestore.stored_path(_folder(), row.stored_name)
+        if not path.is_file():
+            raise svc.NotFound()
+        name = row.original_name
     response = send_file(path, mimetype=filestore.KINDS[row.kind][1], as_attachment=True,
                          download_name=name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"

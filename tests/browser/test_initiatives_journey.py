@@ -14,8 +14,8 @@ from contest_app.initiatives import rules
 from contest_app.initiatives.forms import DEFAULT_CRITERIA
 from contest_app.initiatives.models import Criterion, InitiativeCall
 from tests.conftest import PASSWORD
+from tests.unit.initiatives.samples import PDF
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 TITLE = "Hẹn giờ nộp hồ sơ qua Zalo"
 
 
@@ -85,10 +85,12 @@ def test_submit_assign_review_decide_publish(app, page, make_user, make_unit) ->
     expect(page.get_by_text("Đã phân công tự động 2 lượt chấm.")).to_be_visible()
     expect(page.locator("#judge-progress")).to_contain_text("0/1 đã chấm")
 
-    # Two judges review, blind; the second sees the first's review after sending their own.
+    # Two judges review, blind; before the review deadline the second does not see the
+    # first's review, even after sending their own (the default of a call).
     review(page, judge1, [8, 7, 9, 6], "Giải pháp thiết thực, dễ nhân rộng.")
     review(page, judge2, [6, 6, 7, 5], "Cần số liệu đánh giá đầy đủ hơn.")
-    expect(page.get_by_text("Giải pháp thiết thực, dễ nhân rộng.")).to_be_visible()
+    expect(page.get_by_text(re.compile("chỉ hiển thị sau khi hết hạn chấm"))).to_be_visible()
+    expect(page.get_by_text("Giải pháp thiết thực, dễ nhân rộng.")).to_have_count(0)
 
     # The organiser decides and publishes.
     log_in(page, organiser)

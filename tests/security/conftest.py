@@ -1,3 +1,6 @@
+"""Security-test fixtures: a quiz round, API tokens, and the initiative fixtures (a call, an
+organiser, two judges and an author whose name, e-mail and unit must never reach a judge)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,6 +9,7 @@ import pytest
 
 from contest_app.extensions import db
 from tests import factories
+from tests.integration.initiatives.conftest import client_for, world  # noqa: F401
 
 
 @pytest.fixture

@@ -14,10 +14,12 @@ from contest_app.extensions import db
 from contest_app.initiatives.models import (
     ConflictOfInterest,
     Criterion,
+    InitiativeCall,
     InitiativeFile,
     Review,
     ReviewAssignment,
 )
+from contest_app.initiatives.sanitise import sanitise
 from contest_app.organiser.models import AuditEvent
 from tests.unit.initiatives.samples import PDF
 
@@ -116,7 +118,8 @@ def test_judge_gets_404_for_files_of_other_submissions(app, clock, client_for, w
     assert judge.get(f"/sang-kien/tep/{assigned[1]}").status_code == 200
 
 
-def test_nothing_of_the_author_reaches_the_judge(app, client_for, world, assigned) -> None:
+def test_nothing_of_the_author_reaches_the_judge(app, clock, client_for, world,
+                                                assigned) -> None:
     item_id, file_id, criteria = assigned
     judge1, judge2 = client_for(world.judge1), client_for(world.judge2)
     responses = [judge1.get("/giam-khao/"), judge1.get(f"/giam-khao/sang-kien/{item_id}")]
@@ -128,9 +131,11 @@ def test_nothing_of_the_author_reaches_the_judge(app, client_for, world, assigne
     saved = _review(judge1, item_id, {**_scores(criteria), "comment": "Tốt, khả thi."})
     responses.append(judge1.get(saved.headers["Location"]))
     _review(judge2, item_id, {**_scores(criteria, (5, 5, 5, 5)), "comment": "Trung bình."})
+    clock.advance(days=21)  # past the review deadline: co-judges' reviews are shown
     responses.append(judge1.get(f"/giam-khao/sang-kien/{item_id}"))  # with others' reviews
     download = judge1.get(f"/sang-kien/tep/{file_id}")
-    assert download.status_code == 200 and download.data == PDF
+    # The judge's copy, made from the original stored before copies existed.
+    assert download.status_code == 200 and download.data == sanitise("pdf", PDF)
     headers = "\n".join(f"{k}: {v}" for k, v in download.headers.items())
     assert f"sang-kien-{item_id}-tep-1.pdf" in headers
     _assert_blind(headers)
@@ -174,8 +179,12 @@ def test_review_is_saved_with_its_weighted_total(app, client_for, world, assigne
         assert db.session.scalar(select(Review.total)) == 10.0
 
 
-def test_others_reviews_only_after_ones_own(client_for, world, assigned) -> None:
+def test_others_reviews_only_after_ones_own_when_the_call_says_so(app, client_for, world,
+                                                                  assigned) -> None:
     item_id, _, criteria = assigned
+    with app.app_context():
+        db.session.get(InitiativeCall, world.call_id).cojudge_visibility = "after_own_review"
+        db.session.commit()
     judge1, judge2 = client_for(world.judge1), client_for(world.judge2)
     _review(judge1, item_id, {**_scores(criteria), "comment": "Nhận xét bí mật của GK1"})
     before = judge2.get(f"/giam-khao/sang-kien/{item_id}").get_data(as_text=True)

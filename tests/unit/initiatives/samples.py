@@ -6,11 +6,26 @@ import io
 import zipfile
 
 from openpyxl import Workbook
+from PIL import Image
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 20
-JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20 + b"\xff\xd9"
+PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+       b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+       b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n"
+       b"trailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+def _image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (200, 30, 30)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG = _image("PNG")
+JPG = _image("JPEG")
 TEXT = "Đây là tệp văn bản, không phải PDF.\n".encode()
+
+
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def docx() -> bytes:
@@ -20,7 +35,7 @@ def docx() -> bytes:
                          '<Types><Override PartName="/word/document.xml" ContentType="application/'
                          'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
                          "</Types>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{WORD_NS}"/>')
     return buffer.getvalue()
 
 
