@@ -12,6 +12,7 @@ from ..accounts import services as account_services
 from ..caching import public_page
 from ..extensions import db, limiter
 from ..participation.documents import contest_documents
+from ..quiz import rules as quiz_rules
 from ..quiz import services as quiz
 from ..quiz.models import Attempt
 from . import bp
@@ -114,7 +115,8 @@ ANSWER = {"type": "object", "required": ["question_id", "option_ids", "saved_at"
                          "saved_at": TIMESTAMP}}
 PREDICTION_REQUEST = {
     "type": "object", "required": ["value"],
-    "properties": {"value": {"type": "integer", "minimum": 0, "maximum": 100_000_000}},
+    "properties": {"value": {"type": "integer", "minimum": 0,
+                             "maximum": quiz_rules.PREDICTION_MAX}},
 }
 PREDICTION = {"type": "object", "required": ["value"], "properties": {"value": {"type": "integer"}}}
 RESULT = {

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..caching import public_page
 from ..domain import NotFound
 from ..extensions import db
+from ..inputs import arg_int
 from ..quiz import services as quiz
 from ..quiz.models import Contest
 from . import services
@@ -22,7 +23,7 @@ TIE_BREAK_NAMES = {"prediction": _l("dự đoán gần đúng hơn"),
 
 
 def _board_id(contest: Contest) -> int | None:
-    return services.resolve_board(contest, request.args.get("bang", type=int))
+    return services.resolve_board(contest, arg_int("bang"))
 
 
 @bp.route("/vong-thi/<int:round_id>")
@@ -31,10 +32,10 @@ def round_ranking(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     board_id = _board_id(rnd.contest)
     snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
-                                         request.args.get("phien_ban", type=int))
+                                         arg_int("phien_ban"))
     q = (request.args.get("q") or "").strip()[:100]
-    unit_id = request.args.get("don_vi", type=int)
-    page = max(1, request.args.get("trang", 1, type=int))
+    unit_id = arg_int("don_vi")
+    page = max(1, arg_int("trang", 1))
     if request.args.get("cua_toi") and current_user.is_authenticated:
         position = services.position_of(db.session, snapshot, current_user.id)
         if position:
@@ -60,7 +61,7 @@ def unit_ranking(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     board_id = _board_id(rnd.contest)
     snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
-                                         request.args.get("phien_ban", type=int))
+                                         arg_int("phien_ban"))
     rows = services.unit_rows(db.session, snapshot)
     blocks: dict[str, list] = {}
     for row in rows:
@@ -78,7 +79,7 @@ def contest_ranking(contest_id: int):
         snapshot = services.current_snapshot(db.session, contest.id, None, board_id)
     except NotFound:
         abort(404)
-    page = max(1, request.args.get("trang", 1, type=int))
+    page = max(1, arg_int("trang", 1))
     q = (request.args.get("q") or "").strip()[:100]
     result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q)
     return render_template(
