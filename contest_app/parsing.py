@@ -67,3 +67,12 @@ def contains_nul(value: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+def coerce_id(value: Any) -> int:
+    """WTForms `coerce` for id choices: a bounded ASCII integer (0 = none chosen), else
+    ValueError (the field then reports an invalid choice instead of querying with it)."""
+    number = parse_int(value)
+    if number is None:
+        raise ValueError(value)
+    return number

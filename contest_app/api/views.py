@@ -33,14 +33,15 @@ def _grace() -> int:
 # --- Schemas -----------------------------------------------------------------------------
 
 TOKEN_REQUEST = {
-    "type": "object", "required": ["email", "password"],
+    "type": "object", "additionalProperties": False, "required": ["email", "password"],
     "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 254},
                    "password": {"type": "string", "minLength": 1, "maxLength": 200}},
 }
 TOKEN = {"type": "object", "required": ["token", "expires_at"],
          "properties": {"token": {"type": "string"}, "expires_at": TIMESTAMP}}
 USER_REQUEST = {
-    "type": "object", "required": ["email", "password", "full_name", "phone", "unit_id"],
+    "type": "object", "additionalProperties": False,
+    "required": ["email", "password", "full_name", "phone", "unit_id"],
     "properties": {
         "email": {"type": "string", "maxLength": 254},
         "password": {"type": "string", "maxLength": 200},
@@ -114,7 +115,7 @@ ANSWER = {"type": "object", "required": ["question_id", "option_ids", "saved_at"
                          "option_ids": {"type": "array", "items": {"type": "integer"}},
                          "saved_at": TIMESTAMP}}
 PREDICTION_REQUEST = {
-    "type": "object", "required": ["value"],
+    "type": "object", "additionalProperties": False, "required": ["value"],
     "properties": {"value": {"type": "integer", "minimum": 0,
                              "maximum": quiz_rules.PREDICTION_MAX}},
 }

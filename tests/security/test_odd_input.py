@@ -301,6 +301,18 @@ def test_web_registration_unit_id(app, client, make_unit, unit_id) -> None:
     assert fingerprint(app) == before
 
 
+@pytest.mark.parametrize("field", ["block_id", "headcount"])
+@pytest.mark.parametrize("value", [TWENTY_DIGITS, "²"], ids=["20-digits", "superscript"])
+def test_organiser_unit_form_number(app, client, login_as, field, value) -> None:
+    login_as("organiser")
+    data = {"csrf_token": csrf_token(client, "/ban-to-chuc/don-vi"), "name": "Sở Mới",
+            "block_id": "0", "headcount": "10", "active": "y", field: value}
+    before = fingerprint(app)
+    response = client.post("/ban-to-chuc/don-vi", data=data)
+    assert_refused(response)
+    assert fingerprint(app) == before
+
+
 def test_ten_parallel_registrations_with_one_email(app, make_unit, database_url) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("true parallel writers need PostgreSQL (SQLite serialises them)")
