@@ -12,9 +12,9 @@ from werkzeug.routing import IntegerConverter, Map
 
 from .config import CONFIGS, KNOWN_WEAK_KEYS, Config, instance_secret
 from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+from .inputs import MAX_ID, register_input_guards
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_ID = 2**31 - 1
 
 
 class InsecureConfiguration(RuntimeError):
@@ -106,6 +106,7 @@ def _register_extensions(app: Flask) -> None:
     from .security import register_security
 
     register_security(app)
+    register_input_guards(app)
 
     from .i18n import register_template_helpers
 

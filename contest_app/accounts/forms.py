@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..parsing import coerce_id
 from .rules import is_valid_phone, normalise_phone
 
 
@@ -22,7 +23,7 @@ class RegistrationForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(2, 150)])
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Length(3, 254)])
     phone = TelField(_l("Số điện thoại di động"), validators=[DataRequired(REQUIRED), _phone_check])
-    unit_id = SelectField(_l("Đơn vị"), coerce=int, validate_choice=False)
+    unit_id = SelectField(_l("Đơn vị"), coerce=coerce_id, validate_choice=False)
     password = PasswordField(
         _l("Mật khẩu"),
         validators=[DataRequired(REQUIRED),

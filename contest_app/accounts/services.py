@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import now
 from ..domain import ValidationFailed
 from ..organiser.models import record
+from ..parsing import MAX_ID
 from .models import ROLES, ApiToken, Unit, User, UserRole
 from .rules import is_valid_phone, normalise_email, normalise_phone
 
@@ -49,7 +51,7 @@ def check_registration(session: Session, data: Registration) -> dict[str, object
         errors["phone"] = _l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0.")
     elif session.scalar(select(User.id).where(User.phone == phone)):
         errors["phone"] = _l("Số điện thoại này đã được dùng cho một tài khoản khác.")
-    if data.unit_id is None or not session.scalar(
+    if data.unit_id is None or not 1 <= data.unit_id <= MAX_ID or not session.scalar(
         select(Unit.id).where(Unit.id == data.unit_id, Unit.active.is_(True))
     ):
         errors["unit_id"] = _l("Vui lòng chọn đơn vị trong danh sách.")
@@ -72,7 +74,15 @@ def register(session: Session, data: Registration) -> User:
     )
     user.set_name(data.full_name)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # A simultaneous registration took the e-mail (or phone) between the check and the
+        # insert: the unique constraint decides. Registration is the request's only write, so
+        # the whole transaction goes; the check, run again, now names the field taken.
+        session.rollback()
+        raise ValidationFailed(**(check_registration(session, data) or {
+            "email": _l("Email này đã được dùng để đăng ký.")})) from None
     return user
 
 

@@ -17,10 +17,10 @@ from .auth import require_user_id
 from .spec import ERROR, TIMESTAMP, operation
 
 PARTICIPATION_REQUEST = {
-    "type": "object",
+    "type": "object", "additionalProperties": False,
     "properties": {
         "board_id": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1},
-        "date_of_birth": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$",
+        "date_of_birth": {"type": ["string", "null"], "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
                           "maxLength": 10},
         "cccd": {"type": ["string", "null"], "maxLength": 20},
     },

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from ..domain import NotFound
 from ..extensions import db
+from ..inputs import arg_int
 from ..quiz import services as quiz
 from ..rankings import services
 from . import bp
 from .spec import ERROR, TIMESTAMP, operation
 
+MAX_PAGE = 100_000
+MAX_PER_PAGE = 200
 QUERY = [
     {"name": "page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
     {"name": "per_page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
     {"name": "board_id", "in": "query", "required": False,
      "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
 ]
@@ -60,7 +63,7 @@ def _snapshot(round_id: int):
     rnd = quiz.get_round(db.session, round_id)
     if rnd.kind != "official":
         raise NotFound()
-    board_id = services.resolve_board(rnd.contest, request.args.get("board_id", type=int),
+    board_id = services.resolve_board(rnd.contest, arg_int("board_id", minimum=1),
                                       strict=True)
     return services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id)
 
@@ -70,8 +73,8 @@ def _snapshot(round_id: int):
            {200: RANKING, 404: ERROR}, auth=False, parameters=QUERY)
 def round_ranking(round_id: int):
     snapshot = _snapshot(round_id)
-    page = min(max(1, request.args.get("page", 1, type=int)), 100000)
-    per_page = min(max(1, request.args.get("per_page", 50, type=int)), 200)
+    page = arg_int("page", 1, minimum=1, maximum=MAX_PAGE)
+    per_page = arg_int("per_page", 50, minimum=1, maximum=MAX_PER_PAGE)
     result = services.snapshot_page(db.session, snapshot, page, per_page)
     return jsonify(
         published_at=snapshot.published_at.isoformat(), version=snapshot.version,
@@ -90,7 +93,7 @@ def round_ranking(round_id: int):
                                      "maximum": 2**31 - 1}}])
 def unit_ranking(round_id: int):
     snapshot = _snapshot(round_id)
-    rows = services.unit_rows(db.session, snapshot, request.args.get("block_id", type=int))
+    rows = services.unit_rows(db.session, snapshot, arg_int("block_id", minimum=1))
     return jsonify(
         published_at=snapshot.published_at.isoformat(), version=snapshot.version,
         entries=[{"rank": r.rank, "unit": r.unit_name, "block": r.block_name,

@@ -128,8 +128,9 @@ def build_spec() -> dict[str, Any]:
                     **({"content": {"application/json": {"schema": schema}}}
                        if schema is not None else {}),
                 }
-                # Any call presenting an invalid bearer token is refused with 401.
-                for code, schema in {401: ERROR, **op["responses"]}.items()
+                # Any call presenting an invalid bearer token is refused with 401; any call
+                # with a NUL character, JSON nested too deep or a malformed number with 400.
+                for code, schema in sorted({400: ERROR, 401: ERROR, **op["responses"]}.items())
             },
         }
         if params:
@@ -163,6 +164,7 @@ def _path_params(path: str) -> list[str]:
 
 
 def _describe(code: int) -> str:
-    return {200: "OK", 201: "Created", 204: "No content", 401: "Unauthorized",
+    return {200: "OK", 201: "Created", 204: "No content", 400: "Bad request",
+            401: "Unauthorized",
             403: "Forbidden", 404: "Not found", 409: "Conflict",
             422: "Validation failed", 429: "Too many requests"}.get(code, "Response")

@@ -12,6 +12,7 @@ from ..accounts import services as account_services
 from ..caching import public_page
 from ..extensions import db, limiter
 from ..participation.documents import contest_documents
+from ..quiz import rules as quiz_rules
 from ..quiz import services as quiz
 from ..quiz.models import Attempt
 from . import bp
@@ -32,14 +33,15 @@ def _grace() -> int:
 # --- Schemas -----------------------------------------------------------------------------
 
 TOKEN_REQUEST = {
-    "type": "object", "required": ["email", "password"],
+    "type": "object", "additionalProperties": False, "required": ["email", "password"],
     "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 254},
                    "password": {"type": "string", "minLength": 1, "maxLength": 200}},
 }
 TOKEN = {"type": "object", "required": ["token", "expires_at"],
          "properties": {"token": {"type": "string"}, "expires_at": TIMESTAMP}}
 USER_REQUEST = {
-    "type": "object", "required": ["email", "password", "full_name", "phone", "unit_id"],
+    "type": "object", "additionalProperties": False,
+    "required": ["email", "password", "full_name", "phone", "unit_id"],
     "properties": {
         "email": {"type": "string", "maxLength": 254},
         "password": {"type": "string", "maxLength": 200},
@@ -113,8 +115,9 @@ ANSWER = {"type": "object", "required": ["question_id", "option_ids", "saved_at"
                          "option_ids": {"type": "array", "items": {"type": "integer"}},
                          "saved_at": TIMESTAMP}}
 PREDICTION_REQUEST = {
-    "type": "object", "required": ["value"],
-    "properties": {"value": {"type": "integer", "minimum": 0, "maximum": 100_000_000}},
+    "type": "object", "additionalProperties": False, "required": ["value"],
+    "properties": {"value": {"type": "integer", "minimum": 0,
+                             "maximum": quiz_rules.PREDICTION_MAX}},
 }
 PREDICTION = {"type": "object", "required": ["value"], "properties": {"value": {"type": "integer"}}}
 RESULT = {

@@ -11,8 +11,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
+from ..parsing import INT4_MAX
 from .rules import LETTERS, QuestionRecord, clean, parse_letters, split_list
 
 DIFFICULTY_LABELS = {"easy": _l("Dễ"), "medium": _l("Trung bình"), "hard": _l("Khó")}
@@ -81,7 +89,8 @@ class QuestionForm(FlaskForm):
 
 
 class ApproveForm(FlaskForm):
-    version = IntegerField(validators=[InputRequired()])
+    version = IntegerField(validators=[InputRequired(), NumberRange(
+        min=1, max=INT4_MAX, message=_l("Cần một số nguyên trong giới hạn cho phép."))])
     confirm = BooleanField(
         _l("Tôi xác nhận đã kiểm tra pháp lý phiên bản này (đáp án, giải thích, căn cứ pháp lý)."),
         validators=[DataRequired(_l("Vui lòng đánh dấu xác nhận trước khi duyệt."))],

@@ -14,6 +14,7 @@ from flask_login import current_user
 from ..accounts.models import ROLE_ORGANISER
 from ..domain import ValidationFailed
 from ..extensions import db
+from ..inputs import arg_int
 from ..security import role_required
 from . import services
 from .forms import (
@@ -62,7 +63,7 @@ def index() -> ResponseReturnValue:
     form.topic.choices = ANY + [(t.key, t.name) for t in services.list_topics(db.session)]
     filters = {k: (getattr(form, k).data or "").strip()
                for k in ("q", "topic", "difficulty", "status")}
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(arg_int("page", 1), 1)
     rows = db.paginate(services.search_questions(**filters), page=page, per_page=50,
                        error_out=False)
     return _render("bank/index.html", form=form, rows=rows, filters=filters,

@@ -7,14 +7,17 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from ..parsing import INT4_MAX, coerce_id
+
 
 class UnitForm(FlaskForm):
     name = StringField(_l("Tên đơn vị"), validators=[DataRequired(_l("Vui lòng nhập tên đơn vị.")),
                                                    Length(max=255)])
-    block_id = SelectField(_l("Khối"), coerce=int, validate_choice=False)
+    block_id = SelectField(_l("Khối"), coerce=coerce_id, validate_choice=False)
     headcount = IntegerField(
         _l("Số cán bộ, công chức, viên chức (biên chế)"),
-        validators=[Optional(), NumberRange(min=0, message=_l("Số người phải là số không âm."))],
+        validators=[Optional(), NumberRange(min=0, max=INT4_MAX,
+                                            message=_l("Số người phải là số không âm."))],
     )
     active = BooleanField(_l("Đang hoạt động"), default=True)
 

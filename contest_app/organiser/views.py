@@ -12,6 +12,7 @@ from ..accounts.models import ROLE_ORGANISER, Block, Unit, User
 from ..accounts.rules import unaccent
 from ..domain import ValidationFailed
 from ..extensions import db
+from ..inputs import arg_int
 from ..security import role_required
 from .forms import BlockForm, RolesForm, UnitForm
 from .models import AuditEvent, record
@@ -111,7 +112,7 @@ def edit_unit(unit_id: int):
 @role_required(ROLE_ORGANISER)
 def users():
     q = (request.args.get("q") or "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(arg_int("page", 1), 1)
     stmt = select(User).order_by(User.full_name)
     if q:
         like = f"%{q.lower()}%"
@@ -149,7 +150,7 @@ def edit_user(user_id: int):
 @bp.route("/nhat-ky")
 @role_required(ROLE_ORGANISER)
 def audit_log():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(arg_int("page", 1), 1)
     stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     rows = db.paginate(stmt, page=page, per_page=100, error_out=False)
     actors = {u.id: u for u in db.session.scalars(

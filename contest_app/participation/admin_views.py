@@ -23,6 +23,7 @@ from .. import clock
 from ..accounts.models import ROLE_ORGANISER
 from ..domain import DomainError
 from ..extensions import db
+from ..inputs import arg_int, parse_int
 from ..organiser.models import record
 from ..quiz.models import Board, Contest, Round
 from ..rankings import services as rankings
@@ -110,8 +111,8 @@ def delete_document(contest_id: int, doc_id: int):
 def participants(contest_id: int):
     contest = _contest(contest_id)
     q = (request.args.get("q") or "").strip()[:100]
-    board_id = request.args.get("bang", type=int)
-    page = min(max(1, request.args.get("trang", 1, type=int)), 100000)
+    board_id = arg_int("bang")
+    page = min(max(1, arg_int("trang", 1)), 100000)
     result = services.participants(db.session, contest, q, board_id, page)
     boards = {b.id: b for b in contest.boards}
     return render_template("participation/participants.html", contest=contest, result=result,
@@ -123,11 +124,11 @@ def participants(contest_id: int):
 def move_board(contest_id: int):
     contest = _contest(contest_id)
     form = MoveBoardForm()
-    if not form.validate_on_submit() or not form.participation_id.data.isdigit():
+    if not form.validate_on_submit() or parse_int(form.participation_id.data, 1) is None:
         abort(400)
     try:
         part = services.move_board(db.session, current_user.id, contest,
-                                   int(form.participation_id.data), form.board_id.data,
+                                   parse_int(form.participation_id.data, 1), form.board_id.data,
                                    form.reason.data or "")
     except DomainError as err:
         db.session.rollback()
@@ -209,7 +210,7 @@ def winners_export(round_id: int):
     contest = rnd.contest
     board = None
     if contest.boards:
-        wanted = request.args.get("bang", type=int)
+        wanted = arg_int("bang")
         board = next((b for b in contest.boards if b.id == wanted), contest.boards[0])
     snapshot = rankings.current_snapshot(db.session, contest.id, rnd.id,
                                          board.id if board else None)

@@ -9,6 +9,8 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import DateInput
 
+from ..parsing import coerce_id
+
 
 class SecretTextField(StringField):
     """A text input that never writes its value back into the page (for the CCCD)."""
@@ -52,5 +54,5 @@ class UnitImportForm(FlaskForm):
 
 class MoveBoardForm(FlaskForm):
     participation_id = StringField(validators=[DataRequired()])
-    board_id = SelectField(_l("Chuyển sang bảng"), coerce=int, validate_choice=False)
+    board_id = SelectField(_l("Chuyển sang bảng"), coerce=coerce_id, validate_choice=False)
     reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])

@@ -10,6 +10,7 @@ from .. import clock
 from ..domain import DomainError, NotFound
 from ..errors import ERRORS
 from ..extensions import db
+from ..inputs import form_int
 from ..quiz import services as quiz
 from . import documents, services
 from .forms import JoinForm
@@ -29,7 +30,7 @@ def join(contest_id: int):
     contest = quiz.get_contest(db.session, contest_id)
     form = JoinForm()
     status = services.status(db.session, contest, current_user.id)
-    board_id = request.form.get("board_id", type=int) if request.method == "POST" else (
+    board_id = form_int("board_id") if request.method == "POST" else (
         status.board.id if status.board else None)
     if request.method == "GET" and current_user.date_of_birth:
         form.date_of_birth.data = current_user.date_of_birth

@@ -21,6 +21,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateTimeLocalInput
 
+from ..parsing import coerce_id
+
 REQUIRED = _l("Vui lòng điền thông tin này.")
 
 
@@ -67,8 +69,8 @@ class BlueprintLineForm(FlaskForm):
     class Meta:
         csrf = False
 
-    board_id = SelectField(_l("Bảng"), coerce=int, validate_choice=False, default=0)
-    topic_id = SelectField(_l("Chủ đề"), coerce=int, validate_choice=False, default=0)
+    board_id = SelectField(_l("Bảng"), coerce=coerce_id, validate_choice=False, default=0)
+    topic_id = SelectField(_l("Chủ đề"), coerce=coerce_id, validate_choice=False, default=0)
     difficulty = SelectField(_l("Mức độ"), choices=[
         ("", _l("Mọi mức độ")), ("easy", _l("Dễ")), ("medium", _l("Trung bình")),
         ("hard", _l("Khó"))], default="")

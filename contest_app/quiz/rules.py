@@ -33,6 +33,9 @@ class InvalidOption(DomainError):
     code = "invalid_option"
 
 
+PREDICTION_MAX = 100_000_000  # the largest prediction accepted (page form and API)
+
+
 class BankTooSmall(DomainError):
     code = "bank_too_small"
 

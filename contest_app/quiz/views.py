@@ -18,6 +18,7 @@ from .. import clock
 from ..domain import DomainError
 from ..errors import ERRORS
 from ..extensions import db
+from ..inputs import parse_int
 from . import rules
 from . import services as quiz
 
@@ -92,20 +93,19 @@ def _post_form(attempt):
     answers: dict[int, list[int]] = {}
     for item in quiz.attempt_items(db.session, attempt, review=False):
         values = request.form.getlist(f"q-{item.question_id}")
-        try:
-            answers[item.question_id] = [int(v) for v in values]
-        except ValueError:
-            answers[item.question_id] = [-1]
+        ids = [parse_int(v, 1) for v in values]
+        answers[item.question_id] = [-1] if None in ids else ids  # -1: refused as invalid
     action = request.form.get("action", "save")
     try:
         if attempt.status == "in_progress" and quiz.accepts_answers(attempt, now, _grace()):
             quiz.save_answers(db.session, current_user.id, attempt.id, answers, now, _grace())
             prediction = (request.form.get("prediction") or "").strip()
             if prediction and attempt.round.prediction_kind:
-                if not prediction.isdigit():
+                value = parse_int(prediction, 0, rules.PREDICTION_MAX)
+                if value is None:
                     raise rules.InvalidOption(prediction="invalid")
-                quiz.set_prediction(db.session, current_user.id, attempt.id, int(prediction),
-                                    now, _grace())
+                quiz.set_prediction(db.session, current_user.id, attempt.id, value, now,
+                                    _grace())
     except DomainError as err:
         db.session.rollback()
         flash(str(ERRORS[err.code][1]), "danger")

@@ -24,6 +24,7 @@ from ..accounts.models import ROLE_ORGANISER
 from ..domain import DomainError
 from ..errors import ERRORS, register_domain_error
 from ..extensions import db
+from ..inputs import arg_int, form_int, parse_int
 from ..quiz.models import Contest, Round
 from ..security import role_required
 from . import exports, rules, services
@@ -47,7 +48,15 @@ def _round(round_id: int) -> Round:
 
 
 def _board(contest: Contest) -> int | None:
-    return services.resolve_board(contest, request.values.get("bang", type=int))
+    return services.resolve_board(contest, form_int("bang", values=True))
+
+
+def _count(name: str) -> int:
+    """A prize count from the form: blank is 0, anything but a bounded integer a ValueError."""
+    count = parse_int(request.form.get(name) or "0")
+    if count is None:
+        raise ValueError(name)
+    return count
 
 
 def _flash_error(err: DomainError) -> None:
@@ -59,7 +68,7 @@ def _flash_error(err: DomainError) -> None:
 def round_live(round_id: int):
     rnd = _round(round_id)
     board_id = _board(rnd.contest)
-    page = max(1, request.args.get("trang", 1, type=int))
+    page = max(1, arg_int("trang", 1))
     result, actual = services.live_page(db.session, rnd, board_id, page, 100)
     tiers = {t.level: t.count for t in services.tiers_for(db.session, rnd.contest_id, rnd.id,
                                                           board_id)}
@@ -80,7 +89,7 @@ def round_live(round_id: int):
 @role_required(ROLE_ORGANISER)
 def exclude(round_id: int):
     rnd = _round(round_id)
-    user_id = request.form.get("user_id", type=int)
+    user_id = parse_int(request.form.get("user_id", ""), 1)
     try:
         if user_id is None:
             raise DomainError("missing user")
@@ -117,8 +126,7 @@ def prizes(round_id: int):
     board_id = _board(rnd.contest)
     kind = "unit" if request.form.get("kind") == "unit" else "individual"
     try:
-        counts = {level: int(request.form.get(f"level_{level}") or 0)
-                  for level in rules.PRIZE_LEVELS}
+        counts = {level: _count(f"level_{level}") for level in rules.PRIZE_LEVELS}
         services.set_tiers(db.session, current_user.id, rnd.contest, rnd.id, board_id, kind,
                            counts)
     except (ValueError, DomainError):
@@ -238,8 +246,7 @@ def _save_settings(contest: Contest) -> None:
         raise ValueError(order)
     weights = {k: float(request.form.get(f"w_{k}") or 0)
                for k in ("participation_rate", "average_score", "prize_points")}
-    points = {str(level): int(request.form.get(f"points_{level}") or 0)
-              for level in rules.PRIZE_LEVELS}
+    points = {str(level): form_int(f"points_{level}", 0) for level in rules.PRIZE_LEVELS}
     before = {"tie_breaks": contest.tie_breaks, "overall_mode": contest.overall_mode,
               "unit_settings": contest.unit_settings}
     contest.tie_breaks, contest.overall_mode = chain, mode

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..caching import public_page
 from ..domain import NotFound
 from ..extensions import db
+from ..inputs import arg_int
 from ..quiz import services as quiz
 from ..quiz.models import Contest
 from . import services
@@ -22,12 +23,12 @@ TIE_BREAK_NAMES = {"prediction": _l("dự đoán gần đúng hơn"),
 
 
 def _board_id(contest: Contest) -> int | None:
-    return services.resolve_board(contest, request.args.get("bang", type=int))
+    return services.resolve_board(contest, arg_int("bang"))
 
 
 def _snapshot_or_withdrawn(rnd, board_id: int | None):
     """The published snapshot asked for, or the withdrawn one (shown as a notice only)."""
-    version = request.args.get("phien_ban", type=int)
+    version = arg_int("phien_ban")
     try:
         return services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id, version)
     except NotFound:
@@ -48,8 +49,8 @@ def round_ranking(round_id: int):
         return render_template("rankings/withdrawn.html", rnd=rnd, contest=rnd.contest,
                                snapshot=snapshot, board_id=board_id)
     q = (request.args.get("q") or "").strip()[:100]
-    unit_id = request.args.get("don_vi", type=int)
-    page = max(1, request.args.get("trang", 1, type=int))
+    unit_id = arg_int("don_vi")
+    page = max(1, arg_int("trang", 1))
     if request.args.get("cua_toi") and current_user.is_authenticated:
         position = services.position_of(db.session, snapshot, current_user.id)
         if position:
@@ -95,7 +96,7 @@ def contest_ranking(contest_id: int):
         snapshot = services.current_snapshot(db.session, contest.id, None, board_id)
     except NotFound:
         abort(404)
-    page = max(1, request.args.get("trang", 1, type=int))
+    page = max(1, arg_int("trang", 1))
     q = (request.args.get("q") or "").strip()[:100]
     result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q)
     return render_template(

@@ -53,7 +53,7 @@ ANSWER_VALUE = {"anyOf": [
     {"type": "number", "description": "a number"},
 ]}
 RESPONSE_REQUEST = {
-    "type": "object", "required": ["answers"],
+    "type": "object", "required": ["answers"], "additionalProperties": False,
     "properties": {
         "answers": {"type": "object", "maxProperties": 500,
                     "additionalProperties": ANSWER_VALUE,

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..parsing import parse_int
 from ..quiz.forms import LocalDateTimeField
 from .models import MULTIPLE, NUMBER, SCALE, SINGLE, STAFF_SOURCES
 
@@ -119,8 +120,8 @@ class PopulationForm(FlaskForm):
 
 
 def _int_or_raw(value: str) -> Any:
-    value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 10 else value
+    number = parse_int(value, 1)
+    return value if number is None else number
 
 
 def _number_or_raw(value: str) -> Any:
@@ -161,8 +162,8 @@ def split_errors(fields: dict[str, Any]) -> tuple[dict[int, str], list[str]]:
     general: list[str] = []
     for key, message in fields.items():
         tail = key.split(".", 1)[1] if "." in key else ""
-        if tail.isdigit():
-            by_question[int(tail)] = str(message)
+        if (qid := parse_int(tail, 1)) is not None:
+            by_question[qid] = str(message)
         else:
             general.append(str(message))
     return by_question, general

@@ -15,6 +15,7 @@ from ..accounts.models import ROLE_ORGANISER, ROLE_SURVEYOR
 from ..domain import DomainError, ValidationFailed
 from ..errors import ERRORS
 from ..extensions import db
+from ..inputs import arg_int
 from ..security import role_required
 from . import results, services
 from .admin_views import bp
@@ -65,9 +66,9 @@ def export(survey_id: int):
 def free_text(survey_id: int):
     survey = services.get_survey(db.session, survey_id)
     query = (request.args.get("q") or "").strip()[:200]
-    question_id = request.args.get("cau-hoi", type=int)
+    question_id = arg_int("cau-hoi")
     rows = results.free_text(db.session, survey, query, question_id)
-    page = max(1, request.args.get("trang", 1, type=int))
+    page = max(1, arg_int("trang", 1))
     pages = max(1, -(-len(rows) // TEXT_PAGE))
     page = min(page, pages)
     questions = [q for q in services.questions_of(survey) if q.kind in TEXT_KINDS]

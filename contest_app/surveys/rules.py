@@ -16,6 +16,7 @@ from typing import Any
 
 from ..accounts.rules import unaccent
 from ..domain import DomainError
+from ..parsing import parse_int
 
 SCALE = "scale"
 SINGLE = "single_choice"
@@ -156,7 +157,7 @@ def validate_answers(
     cleaned: dict[int, Clean] = {}
     errors: dict[str, str] = {}
     for key, value in raw.items():
-        qid = int(key) if str(key).isdigit() else None
+        qid = parse_int(key, 1) if isinstance(key, str) else None
         if qid is None or qid not in by_id:
             if not _blank(value):
                 errors[f"answers.{key}"] = "unknown_question"

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain import NotFound, ValidationFailed
 from ..errors import register_domain_error
+from ..parsing import parse_int
 from . import rules
 from .models import (
     NUMBER,
@@ -179,8 +180,7 @@ def submit_response(
     cleaned, errors = rules.validate_answers(_specs(sections), raw, enforce_required)
     if errors:
         raise ValidationFailed(**{
-            key: answer_error(code, kinds.get(int(tail)) if (tail := key.partition(".")[2])
-                              .isdigit() else None)
+            key: answer_error(code, kinds.get(parse_int(key.partition(".")[2], 1)))
             for key, code in errors.items()})
     if hashed is not None:
         # A simultaneous submission with the same token loses on the primary key; the error
