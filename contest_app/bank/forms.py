@@ -21,13 +21,14 @@ from wtforms.validators import (
 )
 
 from ..parsing import INT4_MAX
-from .rules import LETTERS, QuestionRecord, clean, parse_letters, split_list
+from .rules import GROUP_MAX, LETTERS, QuestionRecord, clean, parse_letters, split_list
 
 DIFFICULTY_LABELS = {"easy": _l("Dễ"), "medium": _l("Trung bình"), "hard": _l("Khó")}
 STATUS_LABELS = {"draft": _l("Nháp"), "approved": _l("Đã duyệt"),
                  "retired": _l("Ngừng sử dụng")}
 CONFIDENCE_LABELS = {"primary": _l("Đọc trong văn bản gốc (primary)"),
                      "secondary": _l("Từ nguồn dẫn độc lập (secondary)")}
+POOL_LABELS = {"official": _l("Chính thức"), "practice": _l("Luyện tập")}
 
 ANY = [("", _l("Tất cả"))]
 
@@ -44,6 +45,8 @@ class FilterForm(FlaskForm):
                              validators=[Optional()], validate_choice=False)
     status = SelectField(_l("Trạng thái"), choices=ANY + list(STATUS_LABELS.items()),
                          validators=[Optional()], validate_choice=False)
+    pool = SelectField(_l("Dùng cho"), choices=ANY + list(POOL_LABELS.items()),
+                       validators=[Optional()], validate_choice=False)
 
 
 class QuestionForm(FlaskForm):
@@ -63,6 +66,12 @@ class QuestionForm(FlaskForm):
     legal_basis = StringField(_l("Căn cứ pháp lý"), validators=[Length(max=500)])
     facts = StringField(_l("Mã dữ kiện"))
     confidence = SelectField(_l("Độ tin cậy"), choices=list(CONFIDENCE_LABELS.items()))
+    pool = SelectField(_l("Dùng cho"), choices=list(POOL_LABELS.items()))
+    group = StringField(_l("Nhóm câu tương tự"), validators=[
+        Optional(), Length(max=GROUP_MAX),
+        Regexp(r"^[A-Za-z0-9_.\-]+$",
+               message=_l("Nhóm câu hỏi chỉ gồm chữ không dấu, số, «-», «_», «.».")),
+    ])
 
     OPTION_FIELDS = tuple(f"option_{c.lower()}" for c in LETTERS)
 
@@ -74,6 +83,7 @@ class QuestionForm(FlaskForm):
         self.answer.data = ", ".join(record.answer)
         self.explanation.data, self.legal_basis.data = record.explanation, record.legal_basis
         self.facts.data, self.confidence.data = ", ".join(record.facts), record.confidence
+        self.pool.data, self.group.data = record.pool, record.group
 
     def to_record(self) -> QuestionRecord:
         options = [clean(getattr(self, name).data) for name in self.OPTION_FIELDS]
@@ -85,6 +95,7 @@ class QuestionForm(FlaskForm):
             answer=parse_letters(self.answer.data or ""),
             explanation=clean(self.explanation.data), legal_basis=clean(self.legal_basis.data),
             facts=split_list(self.facts.data or ""), confidence=self.confidence.data or "",
+            pool=self.pool.data or "", group=clean(self.group.data),
         )
 
 

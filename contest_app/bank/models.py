@@ -13,6 +13,8 @@ from ..extensions import db
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("draft", "approved", "retired")
 CONFIDENCES = ("primary", "secondary")
+POOL_OFFICIAL, POOL_PRACTICE = "official", "practice"
+POOLS = (POOL_OFFICIAL, POOL_PRACTICE)
 
 
 class Topic(db.Model):
@@ -33,6 +35,10 @@ class Question(db.Model):
     difficulty: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     current_version: Mapped[int] = mapped_column(default=1)
+    # Which rounds may draw it (official or practice rounds) and its draw group: two questions
+    # of one group are never drawn into the same attempt. Metadata, not versioned content.
+    pool: Mapped[str] = mapped_column(String(10), default=POOL_OFFICIAL, index=True)
+    draw_group: Mapped[str] = mapped_column(String(40), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")  # unaccented, lower-case
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)

@@ -28,12 +28,18 @@ MIN_OPTIONS, MAX_OPTIONS = 2, 6
 NEAR_DUPLICATE = 0.6
 LONG_KEY_RATIO = 1.3
 QUESTION_FIELDS = ("id", "topic", "difficulty", "text", "options", "answer", "explanation",
-                   "legal_basis", "facts", "confidence", "status")
+                   "legal_basis", "facts", "confidence", "status", "pool", "group")
 ERROR, WARNING = "error", "warning"
 # The same values as `models.py` (kept here so that the rules import no database code).
 DIFFICULTIES = ("easy", "medium", "hard")
 STATUSES = ("draft", "approved", "retired")
 CONFIDENCES = ("primary", "secondary")
+# Which rounds may draw a question: official rounds draw only "official", practice rounds only
+# "practice" (a practice round reveals its keys). A missing `pool` means "official".
+POOL_OFFICIAL, POOL_PRACTICE = "official", "practice"
+POOLS = (POOL_OFFICIAL, POOL_PRACTICE)
+GROUP_MAX = 40
+GROUP_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 def N_(text: str) -> str:
@@ -113,6 +119,8 @@ class QuestionRecord:
     facts: list[str] = field(default_factory=list)
     confidence: str = ""
     status: str = ""
+    pool: str = POOL_OFFICIAL
+    group: str = ""  # questions sharing a group are never drawn into one attempt
     file: str = ""
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -298,6 +306,8 @@ def _parse_question(node: yaml.Node, file: str, topic: str,
                 record.answer = parse_letters(text)
             else:
                 setattr(record, name, clean(text))
+    if not record.pool:  # "pool:" left empty means the default
+        record.pool = POOL_OFFICIAL
     return record
 
 
@@ -550,12 +560,18 @@ def check_record(r: QuestionRecord, topics: Mapping[str, TopicDef],
                                                 "chủ đề (topics.yaml)."), value=r.topic))
     for name, allowed, code in (("difficulty", DIFFICULTIES, "unknown_difficulty"),
                                 ("confidence", CONFIDENCES, "unknown_confidence"),
-                                ("status", STATUSES, "unknown_status")):
+                                ("status", STATUSES, "unknown_status"),
+                                ("pool", POOLS, "unknown_pool")):
         value = getattr(r, name)
         if name not in r.broken and value not in allowed:
             out.append(error(r, code, N_("Giá trị %(field)s «%(value)s» không hợp lệ (chọn một "
                                          "trong: %(allowed)s)."), line=at(name), field=name,
                              value=value, allowed=", ".join(allowed)))
+    if r.group and "group" not in r.broken and (
+            len(r.group) > GROUP_MAX or not GROUP_PATTERN.fullmatch(r.group)):
+        out.append(error(r, "bad_group", N_("Nhóm câu hỏi (group) chỉ gồm chữ không dấu, số, "
+                                            "«-», «_», «.», tối đa 40 ký tự."),
+                         line=at("group")))
     if not r.text and "text" not in r.broken:
         out.append(error(r, "empty_text", N_("Nội dung câu hỏi (text) đang trống."),
                          line=at("text")))

@@ -123,7 +123,8 @@ def record_of(question: Question, version: QuestionVersion | None = None) -> Que
         text=version.text, options=list(version.options),
         answer=[LETTERS[i] for i in version.correct], explanation=version.explanation,
         legal_basis=version.legal_basis, facts=list(version.facts or []),
-        confidence=version.confidence, status=question.status, file=question.key,
+        confidence=version.confidence, status=question.status, pool=question.pool,
+        group=question.draw_group, file=question.key,
     )
 
 
@@ -134,7 +135,8 @@ def _apply(session: Session, question: Question | None, record: QuestionRecord,
     topic = topics[record.topic]
     if question is None:
         question = Question(key=record.id, topic=topic, difficulty=record.difficulty,
-                            status=record.status, current_version=0, created_at=stamp)
+                            status=record.status, pool=record.pool, draw_group=record.group,
+                            current_version=0, created_at=stamp)
         session.add(question)
         _add_version(question, record, actor_id, stamp)
         return question, "added"
@@ -143,10 +145,12 @@ def _apply(session: Session, question: Question | None, record: QuestionRecord,
     if current is None or current.content_hash != rules.content_hash(record):
         _add_version(question, record, actor_id, stamp)
         outcome = "new_version"
-    if (question.topic_id, question.difficulty, question.status) != \
-            (topic.id, record.difficulty, record.status):
+    if (question.topic_id, question.difficulty, question.status, question.pool,
+            question.draw_group) != (topic.id, record.difficulty, record.status, record.pool,
+                                     record.group):
         question.topic = topic
         question.difficulty, question.status = record.difficulty, record.status
+        question.pool, question.draw_group = record.pool, record.group
         question.updated_at = stamp
         outcome = "updated" if outcome == "unchanged" else outcome
     return question, outcome
@@ -239,14 +243,20 @@ SHEET_COLUMNS: list[tuple[str, str]] = [
     *[(f"option_{c}", f"Phương án {c}") for c in LETTERS],
     ("answer", "Đáp án đúng"), ("explanation", "Giải thích"), ("legal_basis", "Căn cứ pháp lý"),
     ("facts", "Mã dữ kiện"), ("confidence", "Độ tin cậy"), ("status", "Trạng thái"),
+    ("pool", "Dùng cho vòng thi (pool)"), ("group", "Nhóm câu tương tự (group)"),
     ("version", "Phiên bản hiện hành (chỉ để xem)"),
 ]
-OPTIONAL_COLUMNS = {"version"}
+# A sheet without the pool column imports every row as "official"; without the group column,
+# with no group.
+OPTIONAL_COLUMNS = {"version", "pool", "group"}
 ALIASES = {
     "difficulty": {"de": "easy", "trung binh": "medium", "kho": "hard"},
     "status": {"nhap": "draft", "ban nhap": "draft", "da duyet": "approved",
                "ngung su dung": "retired", "da ngung": "retired"},
     "confidence": {"chinh thuc": "primary", "van ban goc": "primary", "thu cap": "secondary"},
+    "pool": {"": rules.POOL_OFFICIAL, "chinh thuc": rules.POOL_OFFICIAL,
+             "thi chinh thuc": rules.POOL_OFFICIAL, "luyen tap": rules.POOL_PRACTICE,
+             "thi thu": rules.POOL_PRACTICE},
 }
 WIDTHS = {"text": 60, "explanation": 50, "legal_basis": 30, **{f"option_{c}": 30 for c in LETTERS}}
 
@@ -301,13 +311,14 @@ def export_xlsx(session: Session, target: str | Path | IO[bytes]) -> int:
                   "text": rec.text, "answer": ", ".join(rec.answer),
                   "explanation": rec.explanation, "legal_basis": rec.legal_basis,
                   "facts": ", ".join(rec.facts), "confidence": rec.confidence,
-                  "status": rec.status, "version": question.current_version}
+                  "status": rec.status, "pool": rec.pool, "group": rec.group,
+                  "version": question.current_version}
         for i, option in enumerate(rec.options):
             values[f"option_{LETTERS[i]}"] = option
         for col, key in enumerate(keys, start=1):
             _write(ws, row, col, values.get(key))
     for key, allowed in (("difficulty", rules.DIFFICULTIES), ("confidence", rules.CONFIDENCES),
-                         ("status", rules.STATUSES)):
+                         ("status", rules.STATUSES), ("pool", rules.POOLS)):
         letter = get_column_letter(keys.index(key) + 1)
         check = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
                                allow_blank=False)
@@ -360,6 +371,8 @@ def read_xlsx(source: str | Path | IO[bytes], name: str) -> tuple[list[QuestionR
         options = [cells.get(f"option_{c}", "") for c in LETTERS]
         while options and not options[-1]:
             options.pop()
+        cells.setdefault("pool", "")
+        cells.setdefault("group", "")
         for key, aliases in ALIASES.items():
             cells[key] = aliases.get(rules.fold(cells[key]), cells[key])
         records.append(QuestionRecord(
@@ -367,7 +380,8 @@ def read_xlsx(source: str | Path | IO[bytes], name: str) -> tuple[list[QuestionR
             text=cells["text"], options=options, answer=rules.parse_letters(cells["answer"]),
             explanation=cells["explanation"], legal_basis=cells["legal_basis"],
             facts=rules.split_list(cells["facts"]), confidence=cells["confidence"],
-            status=cells["status"], file=name, line=number,
+            status=cells["status"], pool=cells["pool"], group=cells["group"],
+            file=name, line=number,
         ))
     wb.close()
     return records, []
@@ -390,6 +404,7 @@ REPORT_COLUMNS: list[tuple[str, int]] = [
     ("Câu hỏi", 60), ("Các phương án", 50), ("Đáp án đúng", 40), ("Giải thích", 50),
     ("Căn cứ pháp lý", 30), ("Mã dữ kiện", 14), ("Nguồn của dữ kiện (tên, địa chỉ)", 60),
     ("Mức xác nhận của dữ kiện", 40), ("Độ tin cậy", 12), ("Trạng thái", 12),
+    ("Dùng cho vòng thi (pool)", 12),
     ("Người duyệt", 22), ("Thời điểm duyệt", 18), ("Đã kiểm tra pháp lý (đánh dấu ✓)", 18),
 ]
 
@@ -426,7 +441,8 @@ def write_report(session: Session, target: str | Path | IO[bytes], *,
         values = [question.key, question.topic.name, question.difficulty, version.number,
                   version.text, options, key, version.explanation, version.legal_basis,
                   ", ".join(version.facts or []), sources, marks, version.confidence,
-                  question.status, approvers.get(version.approved_by_id or 0, ""), approved, ""]
+                  question.status, question.pool,
+                  approvers.get(version.approved_by_id or 0, ""), approved, ""]
         for col, value in enumerate(values, start=1):
             _write(ws, row, col, value)
     wb.save(target)
@@ -467,7 +483,8 @@ def edit_question(session: Session, question: Question, record: QuestionRecord,
     session.flush()
     if outcome != "unchanged":
         audit(actor_id, "question.edit", question, before={"version": before},
-              after={"version": question.current_version, "key": question.key})
+              after={"version": question.current_version, "key": question.key,
+                     "pool": question.pool, "group": question.draw_group})
     return outcome == "new_version", [p for p in mine if not p.is_error]
 
 
@@ -506,7 +523,7 @@ def retire_question(session: Session, question: Question, actor_id: int,
 
 
 def search_questions(q: str = "", topic: str = "", difficulty: str = "",
-                     status: str = "") -> Select[tuple[Question]]:
+                     status: str = "", pool: str = "") -> Select[tuple[Question]]:
     """Questions whose id, text or options contain `q` without regard to case or diacritics
     ("thu tuc" finds "thủ tục"), filtered by topic key, difficulty and status."""
     stmt = select(Question).join(Topic).options(selectinload(Question.versions))
@@ -520,6 +537,8 @@ def search_questions(q: str = "", topic: str = "", difficulty: str = "",
         stmt = stmt.where(Question.difficulty == difficulty)
     if status:
         stmt = stmt.where(Question.status == status)
+    if pool:
+        stmt = stmt.where(Question.pool == pool)
     return stmt.order_by(Topic.position, Topic.key, Question.key)
 
 

@@ -21,6 +21,7 @@ from .forms import (
     ANY,
     CONFIDENCE_LABELS,
     DIFFICULTY_LABELS,
+    POOL_LABELS,
     STATUS_LABELS,
     ApproveForm,
     FilterForm,
@@ -42,10 +43,11 @@ FIELD_OF = {
     "missing_explanation": "explanation", "missing_legal_basis": "legal_basis",
     "too_long": "legal_basis", "unknown_fact": "facts", "unusable_fact": "facts",
     "unknown_topic": "topic", "unknown_difficulty": "difficulty",
-    "unknown_confidence": "confidence",
+    "unknown_confidence": "confidence", "unknown_pool": "pool", "bad_group": "group",
 }
 LABELS = {"difficulty_labels": DIFFICULTY_LABELS, "status_labels": STATUS_LABELS,
-          "confidence_labels": CONFIDENCE_LABELS, "letters": LETTERS}
+          "confidence_labels": CONFIDENCE_LABELS, "pool_labels": POOL_LABELS,
+          "letters": LETTERS}
 
 
 def problem_text(problem: Problem) -> str:
@@ -62,7 +64,7 @@ def index() -> ResponseReturnValue:
     form = FilterForm(formdata=request.args)
     form.topic.choices = ANY + [(t.key, t.name) for t in services.list_topics(db.session)]
     filters = {k: (getattr(form, k).data or "").strip()
-               for k in ("q", "topic", "difficulty", "status")}
+               for k in ("q", "topic", "difficulty", "status", "pool")}
     page = max(arg_int("page", 1), 1)
     rows = db.paginate(services.search_questions(**filters), page=page, per_page=50,
                        error_out=False)
@@ -85,16 +87,19 @@ def question(key: str) -> ResponseReturnValue:
 @role_required(ROLE_ORGANISER)
 def edit(key: str) -> ResponseReturnValue:
     item = services.get_question(db.session, key)
-    form = QuestionForm()
+    # A post without the pool or group field keeps the question's (older clients, scripts).
+    form = QuestionForm(data={"pool": item.pool, "group": item.draw_group})
     form.topic.choices = [(t.key, t.name) for t in services.list_topics(db.session)]
     if request.method == "GET":
         form.fill(services.record_of(item))
     problems: list[str] = []
     status = 200
     if form.validate_on_submit():
+        before = (item.topic_id, item.difficulty, item.pool, item.draw_group)
         try:
             created, warnings = services.edit_question(db.session, item, form.to_record(),
                                                        current_user.id)
+            changed = before != (item.topic_id, item.difficulty, item.pool, item.draw_group)
         except services.BankCheckFailed as err:
             db.session.rollback()
             status = 422
@@ -109,6 +114,9 @@ def edit(key: str) -> ResponseReturnValue:
             if created:
                 flash(_("Đã lưu phiên bản %(n)s của câu hỏi %(key)s; phiên bản này chưa được "
                         "duyệt.", n=item.current_version, key=key), "success")
+            elif changed:
+                flash(_("Đã lưu thông tin câu hỏi %(key)s; nội dung không đổi nên không tạo "
+                        "phiên bản mới.", key=key), "success")
             else:
                 flash(_("Nội dung không thay đổi nên không tạo phiên bản mới."), "info")
             for warning in warnings:

@@ -17,6 +17,7 @@ from contest_app.organiser.models import AuditEvent
 HEADER = ["Mã câu hỏi", "Chủ đề", "Mức độ", "Nội dung câu hỏi", "Phương án A", "Phương án B",
           "Phương án C", "Phương án D", "Phương án E", "Phương án F", "Đáp án đúng",
           "Giải thích", "Căn cứ pháp lý", "Mã dữ kiện", "Độ tin cậy", "Trạng thái",
+          "Dùng cho vòng thi (pool)", "Nhóm câu tương tự (group)",
           "Phiên bản hiện hành (chỉ để xem)"]
 
 
