@@ -4,7 +4,6 @@ caller (a view or a CLI command) commits once."""
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +20,7 @@ from ..accounts.rules import unaccent
 from ..clock import now
 from ..domain import DomainError, NotFound, ValidationFailed
 from ..errors import register_domain_error
+from ..exports import Book, Limits, Sheet, SpreadsheetRejected, read_rows, unescape
 from ..organiser.models import record as audit
 from . import rules
 from .models import Question, QuestionVersion, Topic
@@ -261,28 +261,30 @@ ALIASES = {
 WIDTHS = {"text": 60, "explanation": 50, "legal_basis": 30, **{f"option_{c}": 30 for c in LETTERS}}
 
 
-# openpyxl is imported inside the functions that write or read a workbook (here and in the
-# other export modules): it weighs about 13 MB, which every web worker would otherwise carry.
+# Workbooks are written and read through contest_app.exports (formula-safe cells, upload
+# limits); openpyxl styles are imported inside the functions that use them: openpyxl weighs
+# about 13 MB, which every web worker would otherwise carry.
+
+# A bank sheet is one row per question; the limits leave room for a large bank.
+SHEET_LIMITS = Limits(max_bytes=50 * 1024 * 1024, max_unpacked=200 * 1024 * 1024,
+                      max_members=1000, max_shared_strings=2_000_000, max_rows=100_000,
+                      max_columns=100)
 
 
-def _write(ws: Any, row: int, col: int, value: Any) -> None:
+def _write(ws: Sheet, row: int, col: int, value: Any) -> None:
     from openpyxl.styles import Alignment
 
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.put(row, col, value).alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _header(ws: Any, titles: Sequence[str], widths: Sequence[int]) -> None:
+def _header(ws: Sheet, titles: Sequence[str], widths: Sequence[int]) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     for col, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
-        cell = ws.cell(row=1, column=col, value=title)
-        cell.font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
+        ws.put(1, col, title).font = Font(bold=True)
+        ws.layout.column_dimensions[get_column_letter(col)].width = width
+    ws.layout.freeze_panes = "A2"
 
 
 def _bank_questions(session: Session, statuses: Iterable[str] | None = None) -> list[Question]:
@@ -295,13 +297,11 @@ def _bank_questions(session: Session, statuses: Iterable[str] | None = None) -> 
 
 def export_xlsx(session: Session, target: str | Path | IO[bytes]) -> int:
     """The whole bank as one sheet, one row per question; returns the number of rows."""
-    from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Ngân hàng câu hỏi"
+    book = Book()
+    ws = book.sheet("Ngân hàng câu hỏi")
     keys = [k for k, _ in SHEET_COLUMNS]
     _header(ws, [t for _, t in SHEET_COLUMNS], [WIDTHS.get(k, 14) for k in keys])
     questions = _bank_questions(session)
@@ -323,33 +323,30 @@ def export_xlsx(session: Session, target: str | Path | IO[bytes]) -> int:
         check = DataValidation(type="list", formula1='"' + ",".join(allowed) + '"',
                                allow_blank=False)
         check.add(f"{letter}2:{letter}{max(len(questions) + 500, 1000)}")
-        ws.add_data_validation(check)
-    wb.save(target)
+        ws.layout.add_data_validation(check)
+    book.save(target)
     return len(questions)
 
 
 def _cell_text(value: Any) -> str:
+    """A cell of a bank sheet as clean text; the escaping of the export is undone."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return rules.clean(str(value))
+    return rules.clean(unescape(str(value)))
 
 
 def read_xlsx(source: str | Path | IO[bytes], name: str) -> tuple[list[QuestionRecord],
                                                                   list[Problem]]:
     """Rows of a bank sheet as records (line = row number) and the sheet's format problems."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as err:
-        return [], [rules.error((name, 1, None), "xlsx_error",
+        sheet = read_rows(source, SHEET_LIMITS, csv_allowed=False)
+    except SpreadsheetRejected as err:
+        return [], [rules.error((name, err.row or 1, None), "xlsx_error",
                                 rules.N_("Không đọc được tệp Excel: %(detail)s"),
-                                detail=str(err))]
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+                                detail=err.message)]
+    rows = iter(values for _, values in sheet)
     header = next(rows, None) or ()
     by_title = {rules.fold(t): k for k, t in SHEET_COLUMNS}
     columns: dict[str, int] = {}
@@ -359,7 +356,6 @@ def read_xlsx(source: str | Path | IO[bytes], name: str) -> tuple[list[QuestionR
             columns.setdefault(key, i)
     missing = [t for k, t in SHEET_COLUMNS if k not in columns and k not in OPTIONAL_COLUMNS]
     if missing:
-        wb.close()
         return [], [rules.error((name, 1, None), "xlsx_error",
                                 rules.N_("Dòng tiêu đề thiếu cột: %(columns)s."),
                                 columns=", ".join(missing))]
@@ -383,7 +379,6 @@ def read_xlsx(source: str | Path | IO[bytes], name: str) -> tuple[list[QuestionR
             status=cells["status"], pool=cells["pool"], group=cells["group"],
             file=name, line=number,
         ))
-    wb.close()
     return records, []
 
 
@@ -414,16 +409,13 @@ def write_report(session: Session, target: str | Path | IO[bytes], *,
                  timezone: str = REPORT_TIMEZONE) -> int:
     """The legal-check report: per question its stem, key, explanation, legal basis, facts
     with their sources, confidence and approval. Returns the number of questions."""
-    from openpyxl import Workbook
-
     facts = rules.load_facts(facts_dir) or {}
     questions = _bank_questions(session, statuses)
     approvers = {u.id: u.full_name for u in session.scalars(select(User).where(User.id.in_(
         {v.approved_by_id for q in questions for v in q.versions if v.approved_by_id})))}
     zone = ZoneInfo(timezone)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Kiểm tra pháp lý"
+    book = Book()
+    ws = book.sheet("Kiểm tra pháp lý")
     _header(ws, [t for t, _ in REPORT_COLUMNS], [w for _, w in REPORT_COLUMNS])
     for row, question in enumerate(questions, start=2):
         version = current_version(question)
@@ -445,7 +437,7 @@ def write_report(session: Session, target: str | Path | IO[bytes], *,
                   approvers.get(version.approved_by_id or 0, ""), approved, ""]
         for col, value in enumerate(values, start=1):
             _write(ws, row, col, value)
-    wb.save(target)
+    book.save(target)
     return len(questions)
 
 

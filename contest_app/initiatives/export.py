@@ -1,4 +1,5 @@
-"""The organiser's judging table as an XLSX workbook (openpyxl), for Excel beside the browser."""
+"""The organiser's judging table as an XLSX workbook, for Excel beside the browser (values
+go through `contest_app.exports`, so nothing an author typed becomes a formula)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from io import BytesIO
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..exports import Book
 from .judging import TableRow
 from .models import InitiativeCall
 
@@ -21,16 +23,15 @@ HEADERS = [_l("Mã"), _l("Tên sáng kiến"), _l("Lĩnh vực"), _l("Tác giả
 
 
 def table_xlsx(call: InitiativeCall, rows: list[TableRow]) -> BytesIO:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Bảng chấm")
+    book = Book()
+    sheet = book.sheet(_("Bảng chấm"))
+    layout = sheet.layout
     sheet.append([call.title])
-    sheet["A1"].font = Font(bold=True)
+    layout["A1"].font = Font(bold=True)
     sheet.append([str(h) for h in HEADERS])
-    for cell in sheet[2]:
+    for cell in layout[2]:
         cell.font = Font(bold=True)
     for row in rows:
         item, agg = row.initiative, row.aggregate
@@ -43,9 +44,6 @@ def table_xlsx(call: InitiativeCall, rows: list[TableRow]) -> BytesIO:
         ])
     for column, width in zip("ABCDEFGHIJKLMN", (6, 50, 30, 25, 30, 30, 10, 10, 12, 10, 10, 40,
                                                 16, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
-    buffer = BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+        layout.column_dimensions[column].width = width
+    layout.freeze_panes = "A3"
+    return BytesIO(book.save())

@@ -3,8 +3,6 @@ winners' list for the decision."""
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     Blueprint,
     Response,
@@ -22,6 +20,7 @@ from flask_login import current_user
 from .. import clock
 from ..accounts.models import ROLE_ORGANISER
 from ..domain import DomainError
+from ..exports import Book, SpreadsheetRejected
 from ..extensions import db
 from ..inputs import arg_int, parse_int
 from ..organiser.models import record
@@ -37,7 +36,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS = {
     "no_header": _l("Không tìm thấy dòng tiêu đề có cột “Tên đơn vị” (và “Khối”, “Biên chế”)."),
     "empty": _l("Tệp không có dòng dữ liệu nào."),
-    "unreadable": _l("Không đọc được tệp. Vui lòng dùng tệp Excel (.xlsx) hoặc CSV."),
     "name_missing": _l("Thiếu tên đơn vị."),
     "name_too_long": _l("Tên đơn vị dài quá %(detail)s ký tự."),
     "block_too_long": _l("Tên khối dài quá %(detail)s ký tự."),
@@ -152,22 +150,21 @@ def import_units():
     code = 200
     if form.validate_on_submit():
         upload = request.files.get("file")
-        data = upload.stream.read(5 * 1024 * 1024 + 1) if upload and upload.filename else b""
+        limit = unit_import.LIMITS.max_bytes
+        data = upload.stream.read(limit + 1) if upload and upload.filename else b""
         parsed = None
         if not data:
             problems = [(0, _("Vui lòng chọn tệp danh sách đơn vị."))]
-        elif len(data) > 5 * 1024 * 1024:
-            problems = [(0, _("Tệp quá lớn (tối đa 5 MB)."))]
         else:
             try:
                 parsed = unit_import.parse_units(unit_import.read_rows(data))
-            except ValueError:
-                problems = [(0, str(PROBLEMS["unreadable"]))]
+            except SpreadsheetRejected as err:
+                problems, code = [(0, err.message)], err.status
         if parsed is not None:
             problems = [(p.row, str(PROBLEMS[p.code]) % {"detail": p.detail})
                         for p in parsed.problems]
         if problems:
-            code = 422
+            code = 422 if code == 200 else code
         else:
             counts = services.import_units(db.session, current_user.id, parsed.lines)
             db.session.commit()
@@ -184,19 +181,14 @@ def import_units():
 @bp.route("/don-vi/mau-nhap-don-vi.xlsx")
 @role_required(ROLE_ORGANISER)
 def units_template():
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Đơn vị"
+    book = Book()
+    sheet = book.sheet("Đơn vị")
     sheet.append(["Tên đơn vị", "Khối", "Biên chế"])
     sheet.append(["Sở Tư pháp", "Khối sở, ban, ngành", 85])
     sheet.append(["UBND phường Tân Lập", "Khối xã, phường", 40])
     for col, width in zip("ABC", (40, 30, 12), strict=True):
-        sheet.column_dimensions[col].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _download(buffer.getvalue(), "mau-nhap-don-vi.xlsx")
+        sheet.layout.column_dimensions[col].width = width
+    return _download(book.save(), "mau-nhap-don-vi.xlsx")
 
 
 # --- Winners' list for the decision -------------------------------------------------------

@@ -1,19 +1,18 @@
 """Reading a list of units (Tên đơn vị, Khối, Biên chế) from an XLSX or CSV file.
 
-Plain Python (no Flask, no database): the file's bytes in, checked lines or row-numbered
+Plain Python (no database): the file's bytes in, checked lines or row-numbered
 problems out. Row numbers are the spreadsheet's own (the header is usually row 1)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..accounts.rules import unaccent
+from ..exports import Limits
+from ..exports import read_rows as read_spreadsheet
 
 MAX_ROWS = 5000
 NAME_MAX, BLOCK_MAX = 255, 200
@@ -77,45 +76,17 @@ def parse_headcount(value: Any) -> int | None:
     return number
 
 
+# The upload's limits (see contest_app.exports): a list of units is a few thousand short rows.
+LIMITS = Limits(max_bytes=5 * 1024 * 1024, max_unpacked=20 * 1024 * 1024,
+                max_shared_strings=100_000, max_rows=MAX_ROWS + 50, max_columns=50,
+                max_cell_chars=1000)
+
+
 def read_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     """(row number, cells) of the first sheet of an XLSX, or of a CSV (UTF-8 or Windows-1258,
-    comma, semicolon or tab). Raises ValueError when the file cannot be read."""
-    if data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(data)
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1258 decodes almost anything
-        raise ValueError("encoding")
-    if "\x00" in text:
-        raise ValueError("binary")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [(i, row) for i, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1)]
-
-
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
-        raise ValueError("xlsx") from err
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, list(row)))
-            if number > MAX_ROWS + 50:
-                break
-        return rows
-    finally:
-        workbook.close()
+    comma, semicolon or tab). Raises SpreadsheetRejected when the file cannot be read or is
+    over a limit."""
+    return read_spreadsheet(data, LIMITS)
 
 
 def _header(rows: Sequence[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]] | None:

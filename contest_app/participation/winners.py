@@ -4,7 +4,6 @@ winner's identity. The CCCD is decrypted here and nowhere else."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
@@ -13,6 +12,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User, UserRole
+from ..exports import Book
 from ..quiz.models import Participation
 from ..rankings.models import RankingRow, RankingSnapshot
 from ..rankings.queries import INELIGIBLE_ROLES
@@ -71,14 +71,13 @@ def winners(session: Session, snapshot: RankingSnapshot, key: str) -> list[Winne
 
 def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_name: str | None,
             snapshot: RankingSnapshot, tz: tzinfo) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
+    book = Book()
+    sheet = book.sheet("Danh sách đạt giải")
+    layout = sheet.layout
     border = _border()
-    sheet.title = "Danh sách đạt giải"
     last = get_column_letter(len(HEADER))
     published = snapshot.published_at.astimezone(tz).strftime("%d/%m/%Y %H:%M")
     titles = [
@@ -91,16 +90,16 @@ def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_na
          Font(italic=True, size=10)),
     ]
     for number, (text, font) in enumerate(titles, start=1):
-        sheet.merge_cells(f"A{number}:{last}{number}")
-        cell = sheet.cell(row=number, column=1, value=text)
+        layout.merge_cells(f"A{number}:{last}{number}")
+        cell = sheet.put(number, 1, text)
         cell.font, cell.alignment = font, Alignment(horizontal="center", vertical="center",
                                                     wrap_text=True)
     header_row = len(titles) + 2
     for col, (title, width) in enumerate(zip(HEADER, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(row=header_row, column=col, value=title)
+        cell = sheet.put(header_row, col, title)
         cell.font, cell.border = Font(bold=True), border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(col)].width = width
+        layout.column_dimensions[get_column_letter(col)].width = width
     row = header_row
     for number, person in enumerate(people, start=1):
         row += 1
@@ -108,7 +107,7 @@ def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_na
         values = [number, person.rank, person.prize, person.full_name, born, person.unit,
                   person.phone, person.cccd, ""]
         for col, value in enumerate(values, start=1):
-            cell = sheet.cell(row=row, column=col, value=value)
+            cell = sheet.put(row, col, value)
             cell.border = border
             centred = col in (1, 2, 5, 7, 8)
             cell.alignment = Alignment(horizontal="center" if centred else "left",
@@ -117,16 +116,14 @@ def to_xlsx(people: list[Winner], contest_title: str, round_title: str, board_na
                 cell.number_format = "@"  # text: keeps leading zeros
     if not people:
         row += 1
-        sheet.merge_cells(f"A{row}:{last}{row}")
-        sheet.cell(row=row, column=1, value="Chưa có người đạt giải.").border = border
-    sheet.cell(row=row + 2, column=1, value=f"Danh sách gồm {len(people)} người.").font = Font(
+        layout.merge_cells(f"A{row}:{last}{row}")
+        sheet.put(row, 1, "Chưa có người đạt giải.").border = border
+    sheet.put(row + 2, 1, f"Danh sách gồm {len(people)} người.").font = Font(
         italic=True)
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    layout.freeze_panes = layout.cell(row=header_row + 1, column=1)
+    layout.print_title_rows = f"{header_row}:{header_row}"
+    layout.page_setup.orientation = "landscape"
+    layout.page_setup.paperSize = layout.PAPERSIZE_A4
+    layout.page_setup.fitToWidth, layout.page_setup.fitToHeight = 1, 0
+    layout.sheet_properties.pageSetUpPr.fitToPage = True
+    return book.save()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -11,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
+from ..exports import Book, csv_bytes
 from .models import RankingRow, RankingSnapshot, UnitRankingRow
 
 RANKING_HEADER = ["Hạng", "Thứ tự", "Họ và tên", "Email", "Số điện thoại", "Đơn vị", "Điểm",
@@ -46,21 +45,13 @@ def unit_rows(session: Session, snapshot: RankingSnapshot) -> Iterable[list]:
 
 
 def to_csv(header: Sequence[str], rows: Iterable[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(header, rows)
 
 
 def to_xlsx(title: str, header: Sequence[str], rows: Iterable[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(header))
+    book = Book(write_only=True)
+    sheet = book.sheet(title)
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.save()

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..exports import Book, Sheet
 from . import rules
 from .models import (
     CHOICE_KINDS,
@@ -242,22 +243,20 @@ def _percent(value: float | None) -> Any:
 
 def export_xlsx(session: Session, survey: Survey, out: IO[bytes], tz: Any) -> None:
     """Two sheets: every response as a row (raw), and the summaries."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     bold = Font(bold=True)
     data = load(session, survey)
     questions = questions_of(survey)
-    wb = Workbook()
-    raw = wb.active
-    raw.title = _("Phiếu trả lời")
+    book = Book()
+    raw = book.sheet(_("Phiếu trả lời"))
     header = [_("Mã phiếu"), _("Thời điểm gửi"), _("Hình thức")]
     for n, q in enumerate(questions, start=1):
         suffix = " (1–5)" if q.kind == SCALE else ""
         retired = " " + _("(ngừng sử dụng)") if q.retired else ""
         header.append(f"{n}. {q.text}{suffix}{retired}")
     raw.append(header)
-    for cell in raw[1]:
+    for cell in raw.layout[1]:
         cell.font = bold
     options = {o.id: o for q in questions for o in q.options}
     for rid, source, at in data.responses:
@@ -274,22 +273,22 @@ def export_xlsx(session: Session, survey: Survey, out: IO[bytes], tz: Any) -> No
             else:
                 row.append(data.texts[q.id].get(rid))
         raw.append(row)
-        raw.cell(row=raw.max_row, column=2).number_format = "dd/mm/yyyy hh:mm"
-    _summary_sheet(wb.create_sheet(_("Tổng hợp")), compute(session, survey, survey.population),
+        raw.layout.cell(row=raw.max_row, column=2).number_format = "dd/mm/yyyy hh:mm"
+    _summary_sheet(book.sheet(_("Tổng hợp")), compute(session, survey, survey.population),
                    bold)
-    wb.save(out)
+    book.save(out)
 
 
-def _summary_sheet(ws: Any, res: Results, bold: Any) -> None:
+def _summary_sheet(ws: Sheet, res: Results, bold: Any) -> None:
     from openpyxl.styles import Font
 
     def heading(text: str) -> None:
         ws.append([])
         ws.append([text])
-        ws.cell(row=ws.max_row, column=1).font = bold
+        ws.layout.cell(row=ws.max_row, column=1).font = bold
 
     ws.append([res.survey.title])
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+    ws.layout.cell(row=1, column=1).font = Font(bold=True, size=14)
     ws.append([_("Tổng số phiếu"), res.total])
     for source, count in res.by_source.items():
         ws.append([source_label(source), count])
@@ -314,7 +313,7 @@ def _summary_sheet(ws: Any, res: Results, bold: Any) -> None:
     for s in res.sections:
         for qr in s.questions:
             ws.append([qr.question.text, _("Số người trả lời"), qr.base])
-            ws.cell(row=ws.max_row, column=1).font = bold
+            ws.layout.cell(row=ws.max_row, column=1).font = bold
             for row in qr.rows:
                 ws.append([row.text, row.count, _percent(row.percent)])
             if qr.numbers and qr.numbers.count:
@@ -323,4 +322,4 @@ def _summary_sheet(ws: Any, res: Results, bold: Any) -> None:
                 ws.append([_("Trung vị"), n.median])
                 ws.append([_("Nhỏ nhất"), n.minimum])
                 ws.append([_("Lớn nhất"), n.maximum])
-    ws.column_dimensions["A"].width = 60
+    ws.layout.column_dimensions["A"].width = 60

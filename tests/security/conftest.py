@@ -1,5 +1,6 @@
-"""Security-test fixtures: a quiz round, API tokens, and the initiative fixtures (a call, an
-organiser, two judges and an author whose name, e-mail and unit must never reach a judge)."""
+"""Security-test fixtures: a quiz round, API tokens, the bank and survey fixtures, and the
+initiative fixtures (a call, an organiser, two judges and an author whose name, e-mail and
+unit must never reach a judge)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 
 from contest_app.extensions import db
 from tests import factories
+from tests.integration.bank.conftest import facts_dir, import_bank  # noqa: F401
 from tests.integration.initiatives.conftest import client_for, world  # noqa: F401
+from tests.integration.surveys.conftest import make_survey  # noqa: F401
 
 
 @pytest.fixture

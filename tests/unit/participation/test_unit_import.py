@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from contest_app.exports import SpreadsheetRejected
 from contest_app.participation import unit_import as ui
 
 
@@ -82,5 +83,5 @@ def test_missing_header_and_empty_file() -> None:
 
 
 def test_unreadable_xlsx() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(SpreadsheetRejected):
         ui.read_rows(b"PK\x03\x04 not really a zip")
