@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+import re
+
+from playwright.sync_api import Page, expect
+
+
+def open_menu(page: Page) -> None:
+    """Open the phone menu and wait until Bootstrap's collapse has finished opening.
+
+    Clicking a link while the menu is still animating sometimes lands on nothing.
+    """
+    page.get_by_role("button", name="Mở menu").click()
+    expect(page.locator("#nav")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+    expect(page.locator("#nav.collapsing")).to_have_count(0)
 
 
 def test_register_logout_login(page, make_unit) -> None:
     make_unit("Sở Tư pháp")
     page.goto("/")
-    page.get_by_role("button", name="Mở menu").click()
+    open_menu(page)
     page.get_by_role("link", name="Đăng ký").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/dang-ky$"), timeout=15000)
     expect(page).to_have_title("Đăng ký tài khoản · Hội thi CCHC")
     page.get_by_label("Họ và tên").fill("Trần Thị Trình Duyệt")
     page.get_by_label("Email").fill("trinhduyet@example.vn")
@@ -20,11 +33,11 @@ def test_register_logout_login(page, make_unit) -> None:
     page.get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_text("Đăng ký thành công")).to_be_visible()
 
-    page.get_by_role("button", name="Mở menu").click()
+    open_menu(page)
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_text("Bạn đã đăng xuất")).to_be_visible()
 
-    page.get_by_role("button", name="Mở menu").click()
+    open_menu(page)
     page.get_by_role("link", name="Đăng nhập").click()
     page.get_by_label("Email").fill("trinhduyet@example.vn")
     page.get_by_label("Mật khẩu").fill("mat-khau-manh")
