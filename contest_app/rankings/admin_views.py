@@ -77,7 +77,7 @@ def round_live(round_id: int):
     return render_template(
         "rankings_admin/round.html", rnd=rnd, contest=rnd.contest, board_id=board_id,
         result=result, actual=actual, tiers=tiers, unit_tiers=unit_tiers,
-        exclusions=services.exclusions(db.session, rnd),
+        exclusions=services.exclusions(db.session, rnd, board_id),
         history=services.history(db.session, rnd.contest_id, rnd.id, board_id),
         published=services.round_published(db.session, rnd.id),
         closed=rnd.closes_at is not None and clock.now() >= rnd.closes_at,
@@ -89,6 +89,7 @@ def round_live(round_id: int):
 @role_required(ROLE_ORGANISER)
 def exclude(round_id: int):
     rnd = _round(round_id)
+    board_id = _board(rnd.contest)
     user_id = parse_int(request.form.get("user_id", ""), 1)
     try:
         if user_id is None:
@@ -99,10 +100,10 @@ def exclude(round_id: int):
         db.session.rollback()
         message = err.fields.get("reason") if err.fields else None
         flash(message or _("Không thể loại bài này."), "danger")
-        return redirect(url_for(".round_live", round_id=rnd.id)), 303
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id)), 303
     db.session.commit()
     flash(_("Đã loại bài dự thi khỏi bảng xếp hạng và ghi nhật ký."), "success")
-    return redirect(url_for(".round_live", round_id=rnd.id))
+    return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
 
 
 @bp.route("/vong-thi/<int:round_id>/phuc-hoi/<int:exclusion_id>", methods=["POST"])
@@ -112,11 +113,20 @@ def reinstate(round_id: int, exclusion_id: int):
     exclusion = db.session.get(Exclusion, exclusion_id)
     if exclusion is None or exclusion.contest_id != rnd.contest_id:
         abort(404)
-    services.lift_exclusion(db.session, current_user.id, exclusion,
-                            request.form.get("reason", ""))
+    board_id = _board(rnd.contest)
+    if request.form.get("confirm") != "yes":
+        flash(_("Vui lòng đánh dấu xác nhận trước khi khôi phục bài dự thi."), "warning")
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id)), 303
+    try:
+        services.lift_exclusion(db.session, current_user.id, exclusion,
+                                request.form.get("reason", ""))
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.fields.get("reason") if err.fields else err), "danger")
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id)), 303
     db.session.commit()
-    flash(_("Đã khôi phục bài dự thi."), "success")
-    return redirect(url_for(".round_live", round_id=rnd.id))
+    flash(_("Đã khôi phục bài dự thi và ghi nhật ký."), "success")
+    return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
 
 
 @bp.route("/vong-thi/<int:round_id>/giai-thuong", methods=["POST"])
@@ -142,18 +152,19 @@ def prizes(round_id: int):
 @role_required(ROLE_ORGANISER)
 def publish(round_id: int):
     rnd = _round(round_id)
+    board_id = _board(rnd.contest)
     if request.form.get("confirm") != "yes":
         flash(_("Vui lòng đánh dấu xác nhận trước khi công bố."), "warning")
-        return redirect(url_for(".round_live", round_id=rnd.id))
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
     try:
         services.publish_round(db.session, current_user.id, rnd, clock.now())
     except DomainError as err:
         db.session.rollback()
         _flash_error(err)
-        return redirect(url_for(".round_live", round_id=rnd.id))
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
     db.session.commit()
     flash(_("Đã công bố bảng xếp hạng. Trang công khai hiển thị bản vừa công bố."), "success")
-    return redirect(url_for("rankings.round_ranking", round_id=rnd.id))
+    return redirect(url_for("rankings.round_ranking", round_id=rnd.id, bang=board_id))
 
 
 @bp.route("/vong-thi/<int:round_id>/huy-cong-bo", methods=["POST"])
@@ -169,11 +180,11 @@ def withdraw(round_id: int):
         db.session.rollback()
         message = err.fields.get("reason") if err.fields else None
         flash(str(message or ERRORS.get(err.code, (400, err.code))[1]), "danger")
-        return redirect(url_for(".round_live", round_id=rnd.id)), 303
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest))), 303
     db.session.commit()
     flash(_("Đã hủy công bố bảng xếp hạng; trang công khai không còn hiển thị bản này."),
           "success")
-    return redirect(url_for(".round_live", round_id=rnd.id))
+    return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest)))
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:

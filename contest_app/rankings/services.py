@@ -119,18 +119,28 @@ def exclude(session: Session, actor_id: int, rnd: Round, user_id: int, reason: s
 
 
 def lift_exclusion(session: Session, actor_id: int, exclusion: Exclusion, reason: str) -> None:
+    """Reinstate an excluded entry: like excluding, it needs a reason, and it is audited."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationFailed(reason=_l("Vui lòng ghi rõ lý do khôi phục (ít nhất 5 ký tự)."))
     record(actor_id, "ranking.reinstate", exclusion,
            {"round_id": exclusion.round_id, "user_id": exclusion.user_id}, None, reason=reason)
     session.delete(exclusion)
     session.flush()
 
 
-def exclusions(session: Session, rnd: Round) -> list[tuple[Exclusion, User]]:
-    return list(session.execute(
-        select(Exclusion, User).join(User, User.id == Exclusion.user_id)
-        .where(Exclusion.contest_id == rnd.contest_id,
-               (Exclusion.round_id == rnd.id) | Exclusion.round_id.is_(None))
-        .order_by(Exclusion.created_at)).tuples())
+def exclusions(session: Session, rnd: Round, board_id: int | None = None
+               ) -> list[tuple[Exclusion, User]]:
+    """The round's (and the contest's) exclusions; when a board is given, of the people whose
+    attempts in this round count on that board (as the ranking itself decides)."""
+    stmt = (select(Exclusion, User).join(User, User.id == Exclusion.user_id)
+            .where(Exclusion.contest_id == rnd.contest_id,
+                   (Exclusion.round_id == rnd.id) | Exclusion.round_id.is_(None)))
+    if board_id is not None:
+        stmt = stmt.where(select(queries.Attempt.id).where(
+            queries.Attempt.round_id == rnd.id, queries.Attempt.user_id == Exclusion.user_id,
+            queries.Attempt.board_id == board_id).exists())
+    return list(session.execute(stmt.order_by(Exclusion.created_at)).tuples())
 
 
 # --- Live ranking -------------------------------------------------------------------------
@@ -434,10 +444,19 @@ def history(session: Session, contest_id: int, round_id: int | None, board_id: i
     ).order_by(RankingSnapshot.version.desc())))
 
 
+def name_matches(column, q: str):  # noqa: ANN001, ANN201  (SQLAlchemy column and clause)
+    """`column` (an unaccented, lower-case name) holds the words of `q` as a run starting at
+    a word boundary. LIKE wildcards typed by the user are taken literally."""
+    key = unaccent(q)[:150]
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (literal(" ") + column).like(f"% {escaped}%", escape="\\")
+
+
 def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_page: int,
                   q: str = "", unit_id: int | None = None) -> Page:
-    """A page of published rows: by position range (index scan), or a name-prefix or unit
-    search. Name search ignores diacritics and matches the full name or the given name."""
+    """A page of published rows: by position range (index scan), or a name or unit search.
+    Name search ignores diacritics and matches any run of whole words of the name, the last
+    one possibly cut short ("hong nhung", "thi hong", "nhu" all find "Lê Thị Hồng Nhung")."""
     if not q and unit_id is None:
         start = (page - 1) * per_page
         rows = session.scalars(select(RankingRow).where(
@@ -448,11 +467,7 @@ def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_pa
     if unit_id is not None:
         conditions.append(RankingRow.unit_id == unit_id)
     if q:
-        key = unaccent(q)[:150]
-        upper = key + "\x7f"
-        conditions.append(
-            ((RankingRow.search_name >= key) & (RankingRow.search_name < upper))
-            | ((RankingRow.search_given >= key) & (RankingRow.search_given < upper)))
+        conditions.append(name_matches(RankingRow.search_name, q))
     # Counting every match of a common prefix ("nguyen") costs more than the page itself:
     # count up to a cap and say "more than" beyond it.
     total = session.scalar(select(func.count()).select_from(
