@@ -106,7 +106,7 @@ class UnitRankingRow(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     snapshot_id: Mapped[int] = mapped_column(
         ForeignKey("ranking_snapshot.id", ondelete="CASCADE"))
-    rank: Mapped[int]
+    rank: Mapped[int | None]  # None: nobody from the unit took part (listed, unranked)
     unit_id: Mapped[int]
     unit_name: Mapped[str] = mapped_column(String(255))
     block_id: Mapped[int | None]

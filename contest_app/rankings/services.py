@@ -399,7 +399,8 @@ def _store_units(session: Session, snapshot: RankingSnapshot, rnd: Round,
     rows = []
     for block_id, block_name, ranked in ranked_units(session, rnd, board_id, snapshot.id):
         for rank, unit, s, score in ranked:
-            tier = rules.prize_for_rank(rank, tiers) if s.participants else None
+            eligible = rank is not None and rules.unit_prize_eligible(s, block_id is not None)
+            tier = rules.prize_for_rank(rank, tiers) if eligible else None
             rows.append({
                 "snapshot_id": snapshot.id, "rank": rank, "unit_id": unit.id,
                 "unit_name": unit.name, "block_id": block_id, "block_name": block_name,
@@ -483,8 +484,9 @@ def unit_rows(session: Session, snapshot: RankingSnapshot, block_id: int | None 
     stmt = select(UnitRankingRow).where(UnitRankingRow.snapshot_id == snapshot.id)
     if block_id is not None:
         stmt = stmt.where(UnitRankingRow.block_id == block_id)
-    return list(session.scalars(stmt.order_by(UnitRankingRow.block_name, UnitRankingRow.rank,
-                                              UnitRankingRow.unit_name)))
+    return list(session.scalars(stmt.order_by(
+        UnitRankingRow.block_name, UnitRankingRow.rank.is_(None), UnitRankingRow.rank,
+        UnitRankingRow.unit_name)))
 
 
 def position_of(session: Session, snapshot: RankingSnapshot, user_id: int) -> int | None:

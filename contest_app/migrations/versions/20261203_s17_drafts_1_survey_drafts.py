@@ -1,4 +1,5 @@
-"""surveys: a new survey is a draft until the organiser opens it
+"""surveys: a new survey is a draft until the organiser opens it; rankings: a unit nobody
+took part from is listed unranked (unit_ranking_row.rank may be NULL)
 
 Revision ID: s17_drafts_1
 Revises: h1_pool_1
@@ -23,8 +24,13 @@ def upgrade():
                                       server_default=sa.true()))
     with op.batch_alter_table('survey', schema=None) as batch_op:
         batch_op.alter_column('published', server_default=sa.false())
+    with op.batch_alter_table('unit_ranking_row', schema=None) as batch_op:
+        batch_op.alter_column('rank', existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade():
+    op.execute("DELETE FROM unit_ranking_row WHERE rank IS NULL")
+    with op.batch_alter_table('unit_ranking_row', schema=None) as batch_op:
+        batch_op.alter_column('rank', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('survey', schema=None) as batch_op:
         batch_op.drop_column('published')

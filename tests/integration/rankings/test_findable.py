@@ -173,3 +173,41 @@ def test_format_duration_tenths() -> None:
     assert format_duration(3_725_999, tenths=True) == "1:02:05,9"
     assert format_duration(None, tenths=True) == "—"
 
+
+
+def test_unit_prizes_only_for_real_units_that_took_part(app, client, world, make_unit,
+                                                        login_as) -> None:
+    """A unit without a block or a headcount never gets a collective prize; a unit nobody
+    took part from is listed unranked."""
+    from sqlalchemy import select
+
+    from contest_app.rankings.models import UnitRankingRow
+    from contest_app.rankings.services import set_tiers
+
+    real = make_unit("Sở Tư pháp", headcount=10, block="Khối sở")
+    make_unit("Sở Vắng", headcount=10, block="Khối sở")
+    fake = make_unit("Đơn vị tạm", headcount=None, block=None)
+    no_count = make_unit("Sở Chưa Khai", headcount=None, block="Khối sở")
+    world.attempt(world.person("Người thật", unit_id=real.id), 6, 60)
+    for i in range(3):
+        world.attempt(world.person(f"Người tạm {i}", unit_id=fake.id), 10, 60)
+    world.attempt(world.person("Người chưa khai", unit_id=no_count.id), 10, 60)
+    organiser = login_as("organiser")
+    with app.app_context():
+        from contest_app.quiz.models import Contest
+
+        set_tiers(db.session, organiser.id, db.session.get(Contest, world.contest_id),
+                  world.round_id, None, "unit", {1: 1, 2: 1, 3: 1})
+        db.session.commit()
+    publish(client, world.round_id)
+    with app.app_context():
+        rows = {r.unit_name: r for r in db.session.scalars(select(UnitRankingRow))}
+    assert rows["Đơn vị tạm"].prize is None
+    assert rows["Sở Chưa Khai"].prize is None
+    assert rows["Sở Tư pháp"].prize == "Giải Nhất"
+    assert rows["Sở Vắng"].rank is None and rows["Sở Vắng"].prize is None
+    html = client.get(f"/bang-xep-hang/vong-thi/{world.round_id}/don-vi").get_data(as_text=True)
+    assert "Không xếp hạng (chưa có người dự thi)" in html
+    assert html.index("Sở Tư pháp") < html.index("Sở Vắng")
+    api = client.get(f"/api/v1/rounds/{world.round_id}/unit-ranking").get_json()
+    assert {e["unit"]: e["rank"] for e in api["entries"]}["Sở Vắng"] is None
