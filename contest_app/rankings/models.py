@@ -27,6 +27,7 @@ class PrizeTier(db.Model):
     level: Mapped[int]  # 1 first, 2 second, 3 third, 4 consolation
     name: Mapped[str] = mapped_column(String(100))
     count: Mapped[int]
+    amount: Mapped[int | None]  # prize money per winner, in đồng (for the award decision)
 
 
 class Exclusion(db.Model):

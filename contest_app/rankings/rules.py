@@ -135,6 +135,7 @@ class PrizeTier:
     level: int  # 1 first, 2 second, 3 third, 4 consolation
     name: str
     count: int
+    amount: int | None = None  # đồng per winner
 
 
 def prize_for_rank(rank: int, tiers: Sequence[PrizeTier]) -> PrizeTier | None:

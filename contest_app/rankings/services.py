@@ -74,13 +74,17 @@ def tiers_for(session: Session, contest_id: int, round_id: int | None, board_id:
         PrizeTier.contest_id == contest_id, PrizeTier.kind == kind,
         _same(PrizeTier.round_id, round_id), _same(PrizeTier.board_id, board_id),
     ).order_by(PrizeTier.level))
-    return [rules.PrizeTier(r.level, r.name, r.count) for r in rows]
+    return [rules.PrizeTier(r.level, r.name, r.count, r.amount) for r in rows]
 
 
 def set_tiers(session: Session, actor_id: int, contest: Contest, round_id: int | None,
-              board_id: int | None, kind: str, counts: dict[int, int]) -> None:
-    """Replace the prize tiers of one scope with the given counts per level (0 removes)."""
-    if any(n < 0 for n in counts.values()):
+              board_id: int | None, kind: str, counts: dict[int, int],
+              amounts: dict[int, int | None] | None = None) -> None:
+    """Replace the prize tiers of one scope with the given counts per level (0 removes) and
+    prize money per winner (đồng; None when not decided)."""
+    amounts = amounts or {}
+    if any(n < 0 for n in counts.values()) or any(
+            a is not None and a < 0 for a in amounts.values()):
         raise ValidationFailed(count="negative")
     session.execute(delete(PrizeTier).where(
         PrizeTier.contest_id == contest.id, PrizeTier.kind == kind,
@@ -88,11 +92,13 @@ def set_tiers(session: Session, actor_id: int, contest: Contest, round_id: int |
     for level, count in sorted(counts.items()):
         if count:
             session.add(PrizeTier(contest_id=contest.id, round_id=round_id, board_id=board_id,
-                                  kind=kind, level=level, name=PRIZE_NAMES[level], count=count))
+                                  kind=kind, level=level, name=PRIZE_NAMES[level], count=count,
+                                  amount=amounts.get(level)))
     session.flush()
     record(actor_id, "prizes.set", contest, None,
            {"round_id": round_id, "board_id": board_id, "kind": kind,
-            "counts": {str(k): v for k, v in counts.items()}})
+            "counts": {str(k): v for k, v in counts.items()},
+            "amounts": {str(k): v for k, v in amounts.items() if v is not None}})
 
 
 # --- Exclusions ---------------------------------------------------------------------------
@@ -251,7 +257,8 @@ def publish_round(session: Session, actor_id: int | None, rnd: Round, now: datet
         rules_used = {
             "counting": rnd.counting, "tie_breaks": list(contest_chain(rnd.contest)),
             "prediction_kind": rnd.prediction_kind,
-            "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count}
+            "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count,
+                             "amount": t.amount}
                             for t in tiers],
         }
         snapshot = _new_snapshot(session, actor_id, rnd.contest, rnd, board_id, now,
@@ -335,7 +342,8 @@ def publish_contest(session: Session, actor_id: int | None, contest: Contest, no
         ranked = queries.ranked_select(entries, contest_chain(contest), 0, tiers)
         rules_used = {"mode": contest.overall_mode or "sum", "rounds": [r.id for r in rounds],
                       "tie_breaks": list(contest_chain(contest)),
-                      "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count}
+                      "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count,
+                             "amount": t.amount}
                                       for t in tiers]}
         snapshot = _new_snapshot(session, actor_id, contest, None, board_id, now, rules_used,
                                  None)

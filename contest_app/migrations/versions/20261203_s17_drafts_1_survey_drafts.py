@@ -1,5 +1,5 @@
 """surveys: a new survey is a draft until the organiser opens it; rankings: a unit nobody
-took part from is listed unranked (unit_ranking_row.rank may be NULL)
+took part from is listed unranked (unit_ranking_row.rank may be NULL), prize money per tier
 
 Revision ID: s17_drafts_1
 Revises: h1_pool_1
@@ -26,9 +26,13 @@ def upgrade():
         batch_op.alter_column('published', server_default=sa.false())
     with op.batch_alter_table('unit_ranking_row', schema=None) as batch_op:
         batch_op.alter_column('rank', existing_type=sa.Integer(), nullable=True)
+    with op.batch_alter_table('prize_tier', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('amount', sa.Integer(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('prize_tier', schema=None) as batch_op:
+        batch_op.drop_column('amount')
     op.execute("DELETE FROM unit_ranking_row WHERE rank IS NULL")
     with op.batch_alter_table('unit_ranking_row', schema=None) as batch_op:
         batch_op.alter_column('rank', existing_type=sa.Integer(), nullable=False)
