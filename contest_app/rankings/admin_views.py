@@ -35,7 +35,8 @@ bp = Blueprint("rankings_admin", __name__, url_prefix="/ban-to-chuc/xep-hang")
 register_domain_error("round_still_open", 409,
                       _l("Vòng thi chưa kết thúc nên chưa thể công bố kết quả."))
 register_domain_error("nothing_to_publish", 409,
-                      _l("Chưa có vòng thi chính thức nào kết thúc."))
+                      _l("Chưa có vòng thi chính thức nào được công bố xếp hạng: hãy công bố "
+                         "xếp hạng từng vòng trước."))
 register_domain_error("ranking_not_published", 409,
                       _l("Bảng xếp hạng của vòng thi chưa được công bố."))
 
@@ -109,6 +110,17 @@ def exclude(round_id: int):
     try:
         if user_id is None:
             raise DomainError("missing user")
+        reason_given = len(" ".join(request.form.get("reason", "").split())) >= 5
+        change = (None if request.form.get("confirm_prediction") == "yes" or not reason_given
+                  else services.prediction_after_exclusion(db.session, rnd, board_id, user_id))
+        if change is not None:
+            from ..accounts.models import User
+
+            person = db.session.get(User, user_id) or abort(404)
+            return render_template(
+                "rankings_admin/confirm_exclusion.html", rnd=rnd, contest=rnd.contest,
+                board_id=board_id, person=person, reason=request.form.get("reason", ""),
+                before=change[0], after=change[1]), 409
         services.exclude(db.session, current_user.id, rnd, user_id,
                          request.form.get("reason", ""), clock.now())
     except DomainError as err:

@@ -151,22 +151,24 @@ def unit_entry_stats(entries) -> Select:
             .group_by(User.unit_id))
 
 
-def contest_entries(rounds: Sequence[Round], board_id: int | None, mode: str,
-                    actuals: dict[int, int | None]):
-    """One row per participant over the contest's official rounds: the sum of counting scores
-    (and times, and prediction differences) or the best round. The `prediction` column holds
-    the prediction difference, so the chain is applied with a real figure of 0."""
+def contest_entries(snapshots: Sequence[tuple[int, int]], contest_id: int, mode: str):
+    """One row per participant over the published rounds of a contest: the sum of the rounds'
+    published scores (and times, and prediction differences) or the best round. Built from
+    the published round snapshots (`(snapshot_id, max_score)` pairs) and nothing else, so the
+    contest-wide ranking can never contradict a round's published one; an exclusion from the
+    whole contest made after a round was published still applies. The `prediction` column
+    holds the prediction difference, so the chain is applied with a real figure of 0."""
     from sqlalchemy import union_all
 
-    parts = []
-    for rnd in rounds:
-        e = counting_entries(rnd, board_id)
-        actual = actuals.get(rnd.id)
-        pdiff = (null().cast(Integer) if actual is None else
-                 case((e.c.prediction.is_(None), None),
-                      else_=func.abs(e.c.prediction - literal(actual))))
-        parts.append(select(e.c.user_id, e.c.score, e.c.max_score, e.c.duration_ms,
-                            e.c.submitted_at, pdiff.label("pdiff")))
+    from .models import RankingRow
+
+    excluded = exists().where(Exclusion.user_id == RankingRow.user_id,
+                              Exclusion.contest_id == contest_id, Exclusion.round_id.is_(None))
+    parts = [select(RankingRow.user_id, RankingRow.score,
+                    literal(max_score, Integer).label("max_score"), RankingRow.duration_ms,
+                    RankingRow.submitted_at, RankingRow.prediction_diff.label("pdiff"))
+             .where(RankingRow.snapshot_id == snapshot_id, ~excluded)
+             for snapshot_id, max_score in snapshots]
     if not parts:
         raise ValueError("no rounds")
     u = union_all(*parts).subquery("per_round")

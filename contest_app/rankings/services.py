@@ -124,6 +124,25 @@ def exclude(session: Session, actor_id: int, rnd: Round, user_id: int, reason: s
     return row
 
 
+def prediction_after_exclusion(session: Session, rnd: Round, board_id: int | None,
+                               user_id: int) -> tuple[int, int] | None:
+    """(real figure now, real figure once `user_id` is excluded) when excluding them would
+    change the prediction question's real figure, else None. Tried inside a savepoint that is
+    always rolled back, so the count is the database's own."""
+    if rnd.prediction_kind is None:
+        return None
+    before = prediction_actual(session, rnd, board_id)
+    savepoint = session.begin_nested()
+    try:
+        session.add(Exclusion(contest_id=rnd.contest_id, round_id=rnd.id, user_id=user_id,
+                              reason="(thử)", created_at=rnd.closes_at or rnd.opens_at))
+        session.flush()
+        after = prediction_actual(session, rnd, board_id)
+    finally:
+        savepoint.rollback()
+    return (before, after) if before != after else None
+
+
 def lift_exclusion(session: Session, actor_id: int, exclusion: Exclusion, reason: str) -> None:
     """Reinstate an excluded entry: like excluding, it needs a reason, and it is audited."""
     reason = " ".join((reason or "").split())
@@ -327,20 +346,32 @@ def withdrawn_snapshot(session: Session, contest_id: int, round_id: int | None,
 
 def publish_contest(session: Session, actor_id: int | None, contest: Contest, now: datetime
                     ) -> list[RankingSnapshot]:
-    """The contest-wide ranking over the official rounds that have closed."""
-    rounds = [r for r in contest.rounds if r.kind == ROUND_OFFICIAL and r.closes_at
-              and r.closes_at <= now]
-    if not rounds:
-        raise rules.NothingToPublish()
+    """The contest-wide ranking, from the official rounds' current published rankings only
+    (a closed round not yet published is left out and named in the snapshot's rules)."""
+    official = [r for r in contest.rounds if r.kind == ROUND_OFFICIAL]
     snapshots = []
+    per_board = []
     for board in boards_of(contest):
         board_id = board.id if board else None
-        actuals = {r.id: prediction_actual(session, r, board_id) for r in rounds}
-        entries = queries.contest_entries(rounds, board_id, contest.overall_mode or "sum",
-                                          actuals)
+        published = list(session.scalars(select(RankingSnapshot).where(
+            RankingSnapshot.contest_id == contest.id,
+            RankingSnapshot.round_id.in_([r.id for r in official]),
+            _same(RankingSnapshot.board_id, board_id), RankingSnapshot.is_current.is_(True),
+            RankingSnapshot.withdrawn_at.is_(None))))
+        per_board.append((board_id, published))
+    if not any(published for _, published in per_board):
+        raise rules.NothingToPublish()
+    for board_id, published in per_board:
+        rounds = [s.round_id for s in published]
+        if not published:
+            continue
+        entries = queries.contest_entries([(s.id, s.max_score or 0) for s in published],
+                                          contest.id, contest.overall_mode or "sum")
         tiers = tiers_for(session, contest.id, None, board_id)
         ranked = queries.ranked_select(entries, contest_chain(contest), 0, tiers)
-        rules_used = {"mode": contest.overall_mode or "sum", "rounds": [r.id for r in rounds],
+        rules_used = {"mode": contest.overall_mode or "sum", "rounds": rounds,
+                      "round_versions": {str(s.round_id): s.version for s in published},
+                      "unpublished_rounds": [r.id for r in official if r.id not in rounds],
                       "tie_breaks": list(contest_chain(contest)),
                       "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count,
                              "amount": t.amount}

@@ -89,7 +89,8 @@ def test_excluded_entries_for_the_minutes(app, client, world, make_unit, login_a
     login_as("organiser")
     token = csrf_token(client, f"{ADMIN}/vong-thi/{world.round_id}")
     client.post(f"{ADMIN}/vong-thi/{world.round_id}/loai-bai",
-                data={"csrf_token": token, "user_id": uid, "reason": "=Nộp hộ người khác"})
+                data={"csrf_token": token, "user_id": uid, "reason": "=Nộp hộ người khác",
+                      "confirm_prediction": "yes"})
     response = client.get(f"{ADMIN}/cuoc-thi/{world.contest_id}/bai-bi-loai.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active

@@ -211,3 +211,38 @@ def test_unit_prizes_only_for_real_units_that_took_part(app, client, world, make
     assert html.index("Sở Tư pháp") < html.index("Sở Vắng")
     api = client.get(f"/api/v1/rounds/{world.round_id}/unit-ranking").get_json()
     assert {e["unit"]: e["rank"] for e in api["entries"]}["Sở Vắng"] is None
+
+
+def test_excluding_an_entry_that_moves_the_prediction_figure_asks_first(app, client, world,
+                                                                        make_unit,
+                                                                        login_as) -> None:
+    from sqlalchemy import func, select
+
+    from contest_app.rankings.models import Exclusion
+
+    unit = make_unit("Sở Tư pháp")
+    full = world.person("Điểm Tuyệt Đối", unit_id=unit.id)
+    partial = world.person("Điểm Bảy", unit_id=unit.id)
+    world.attempt(full, 10, 60, prediction=1)  # 10/10: counted in the real figure (1)
+    world.attempt(partial, 7, 60, prediction=1)
+    login_as("organiser")
+    live = f"{ADMIN}/{world.round_id}"
+    token = csrf_token(client, live)
+
+    def exclusions() -> int:
+        with app.app_context():
+            return db.session.scalar(select(func.count(Exclusion.id)))
+
+    asked = client.post(f"{live}/loai-bai", data={"csrf_token": token, "user_id": full,
+                                                   "reason": "Gian lận khi làm bài"})
+    assert asked.status_code == 409
+    assert "từ 1 thành 0" in asked.get_data(as_text=True)
+    assert exclusions() == 0
+    done = client.post(f"{live}/loai-bai", data={"csrf_token": token, "user_id": full,
+                                                  "reason": "Gian lận khi làm bài",
+                                                  "confirm_prediction": "yes"})
+    assert done.status_code == 302 and exclusions() == 1
+    # An entry that does not move the figure is excluded at once.
+    direct = client.post(f"{live}/loai-bai", data={"csrf_token": token, "user_id": partial,
+                                                    "reason": "Nộp hộ người khác"})
+    assert direct.status_code == 302 and exclusions() == 2

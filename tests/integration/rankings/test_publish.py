@@ -72,7 +72,8 @@ def test_exclude_publish_and_public_page(app, client, world, make_unit, login_as
                         data={"csrf_token": token, "user_id": ids["an"], "reason": "x"})
     assert short.status_code == 303
     client.post(f"/ban-to-chuc/xep-hang/vong-thi/{world.round_id}/loai-bai",
-                data={"csrf_token": token, "user_id": ids["an"], "reason": "Thi hộ người khác"})
+                data={"csrf_token": token, "user_id": ids["an"], "reason": "Thi hộ người khác",
+                      "confirm_prediction": "yes"})  # An had 10/10: the real figure moves
     client.post(f"/ban-to-chuc/xep-hang/vong-thi/{world.round_id}/giai-thuong",
                 data={"csrf_token": token, "level_1": "1", "level_2": "1", "level_3": "0",
                       "level_4": "0"})
@@ -117,7 +118,8 @@ def test_republish_keeps_history(app, client, world, make_unit, login_as) -> Non
     publish(client, world.round_id)
     token = csrf_token(client, f"/ban-to-chuc/xep-hang/vong-thi/{world.round_id}")
     client.post(f"/ban-to-chuc/xep-hang/vong-thi/{world.round_id}/loai-bai",
-                data={"csrf_token": token, "user_id": ids["binh"], "reason": "Trùng tài khoản"})
+                data={"csrf_token": token, "user_id": ids["binh"], "reason": "Trùng tài khoản",
+                      "confirm_prediction": "yes"})
     publish(client, world.round_id)
     public = app.test_client()
     current = public.get(f"/bang-xep-hang/vong-thi/{world.round_id}").get_data(as_text=True)
@@ -190,11 +192,31 @@ def test_contest_wide_ranking_sums_rounds(app, client, world, make_unit, login_a
         factories.finished_attempt(db.session, rnd2, ids["cuong"], 10, 30_000,
                                    rnd2.opens_at + timedelta(hours=1))
         db.session.commit()
+        round2 = rnd2.id
     login_as("organiser")
     token = csrf_token(client, f"/ban-to-chuc/xep-hang/cuoc-thi/{world.contest_id}")
-    client.post(f"/ban-to-chuc/xep-hang/cuoc-thi/{world.contest_id}",
-                data={"csrf_token": token, "action": "publish"})
-    page = app.test_client().get(f"/bang-xep-hang/cuoc-thi/{world.contest_id}").get_data(
-        as_text=True)
+
+    def publish_contest():
+        client.post(f"/ban-to-chuc/xep-hang/cuoc-thi/{world.contest_id}",
+                    data={"csrf_token": token, "action": "publish"})
+        return app.test_client().get(f"/bang-xep-hang/cuoc-thi/{world.contest_id}").get_data(
+            as_text=True)
+
+    # Nothing published per round yet: the contest-wide ranking refuses.
+    assert "Bảng xếp hạng chưa được công bố" in publish_contest()
+    # Built from published rounds only: week 2 is closed but not published, so left out.
+    publish(client, world.round_id)
+    page = publish_contest()
+    assert page.index("Nguyễn Văn An") < page.index("Lê Quốc Cường")
+    publish(client, round2)
+    page = publish_contest()
     # Cường: 7 + 10 = 17 beats An and Bình (10 each, one round).
+    assert page.index("Lê Quốc Cường") < page.index("Nguyễn Văn An")
+    # A live change after publication (a new attempt) never reaches the contest ranking.
+    with app.app_context():
+        late = db.session.get(Round, round2)
+        factories.finished_attempt(db.session, late, ids["an"], 10, 30_000,
+                                   late.opens_at + timedelta(hours=2), number=2)
+        db.session.commit()
+    page = publish_contest()
     assert page.index("Lê Quốc Cường") < page.index("Nguyễn Văn An")
