@@ -27,3 +27,15 @@ def test_english_catalogue_covers_every_message() -> None:
     assert seen > 500  # the extraction really read the code
     assert not missing, "untranslated (run pybabel extract/update and translate): " + "; ".join(
         sorted(missing)[:20])
+
+
+def test_no_message_is_translated_twice() -> None:
+    """Appending to the catalogue from several branches can repeat a msgid; Babel keeps one of
+    them silently and `msgfmt --check` fails."""
+    import collections
+    import re
+    from pathlib import Path
+
+    po = Path(__file__).resolve().parents[2] / "contest_app/translations/en/LC_MESSAGES/messages.po"
+    ids = re.findall(r'^msgid "(.+)"$', po.read_text(encoding="utf-8"), re.M)
+    assert [m for m, n in collections.Counter(ids).items() if n > 1] == []
