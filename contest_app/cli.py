@@ -33,6 +33,44 @@ def create_organiser(email: str, full_name: str, phone: str, password: str) -> N
     click.echo(f"Đã tạo tài khoản ban tổ chức: {user.email}")
 
 
+def _user_by_email(email: str):
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    from .accounts.rules import normalise_email
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"Không có tài khoản với email {email}.")
+    return user
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+@click.option("--reason", default=None, help="Lý do, ghi vào nhật ký.")
+def deactivate(email: str, reason: str | None) -> None:
+    """Lock an account: its sessions and API tokens end at once."""
+    from .accounts.services import deactivate_user
+
+    user = _user_by_email(email)
+    deactivate_user(db.session, None, user, reason)
+    db.session.commit()
+    click.echo(f"Đã khóa tài khoản {user.email}; mọi phiên đăng nhập đã kết thúc.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+@click.option("--reason", default=None, help="Lý do, ghi vào nhật ký.")
+def reactivate(email: str, reason: str | None) -> None:
+    """Unlock an account."""
+    from .accounts.services import reactivate_user
+
+    user = _user_by_email(email)
+    reactivate_user(db.session, None, user, reason)
+    db.session.commit()
+    click.echo(f"Đã mở khóa tài khoản {user.email}.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
