@@ -84,6 +84,20 @@ def demo_command() -> None:
         click.echo(f"  {email:<22} {password}   ({roles})")
 
 
+keys_cli = AppGroup("keys", help="Production keys.")
+
+
+@keys_cli.command("generate", with_appcontext=False)
+def generate_keys_command() -> None:
+    """Print a fresh SECRET_KEY and DATA_KEY as environment lines."""
+    from .config import generate_keys
+
+    for name, value in generate_keys().items():
+        click.echo(f"{name}={value}")
+    click.echo("# Chỉ đặt DATA_KEY một lần khi cài đặt: đổi DATA_KEY thì không đọc được số CCCD "
+               "đã lưu. Đổi SECRET_KEY làm mọi người phải đăng nhập lại.", err=True)
+
+
 def register_cli(app: Flask) -> None:
     from .bank.cli import bank_cli
     from .initiatives.cli import initiatives_cli
@@ -91,6 +105,7 @@ def register_cli(app: Flask) -> None:
     from .rankings.cli import rankings_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(keys_cli)
     app.cli.add_command(attempts_cli)
     app.cli.add_command(rounds_cli)
     app.cli.add_command(rankings_cli)
