@@ -50,6 +50,9 @@ class Config:
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     # Public pages that are the same for every anonymous visitor (contest list, published
     # rankings) are kept this many seconds per worker; Redis when CACHE_TYPE=RedisCache.
+    # The organising body's name, printed at the top of the award decision's annex.
+    ORGANISER_NAME = os.environ.get("ORGANISER_NAME", "Ban Tổ chức Hội thi")
+    BACKUP_DIR: str | None = os.environ.get("BACKUP_DIR")  # default: INSTANCE_PATH/backups
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = 300

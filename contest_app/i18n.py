@@ -21,16 +21,18 @@ def format_dt(value: datetime | None, fmt: str = "%d/%m/%Y %H:%M") -> str:
     return local.strftime(fmt) if local else ""
 
 
-def format_duration(ms: int | None) -> str:
-    """Milliseconds as mm:ss (or h:mm:ss)."""
+def format_duration(ms: int | None, tenths: bool = False) -> str:
+    """Milliseconds as mm:ss (or h:mm:ss); with `tenths`, to the tenth of a second as rankings
+    need when time breaks a tie ("12:05,3", Vietnamese decimal comma; cut, never rounded up)."""
     if ms is None:
         return "—"
     seconds = ms // 1000
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    if tenths:
+        text += f",{(ms % 1000) // 100}"
+    return text
 
 
 def format_number(value: float | int | None, digits: int = 0) -> str:

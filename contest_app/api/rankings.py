@@ -48,7 +48,7 @@ UNIT_RANKING = {
                          "participation_rate", "average_score", "best_score", "prizes",
                          "collective_score"],
             "properties": {
-                "rank": {"type": "integer"}, "unit": {"type": "string"},
+                "rank": {"type": ["integer", "null"]}, "unit": {"type": "string"},
                 "block": {"type": "string"}, "participants": {"type": "integer"},
                 "headcount": {"type": ["integer", "null"]},
                 "participation_rate": {"type": ["number", "null"]},

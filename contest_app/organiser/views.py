@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from .. import clock
 from ..accounts import services as account_services
 from ..accounts.models import ROLE_ORGANISER, Block, Unit, User
 from ..accounts.rules import unaccent
@@ -18,6 +21,7 @@ from .forms import AccountLockForm, BlockForm, RolesForm, UnitForm
 from .models import AuditEvent, record
 
 bp = Blueprint("organiser", __name__, url_prefix="/ban-to-chuc")
+BACKUP_STALE_AFTER = timedelta(hours=26)  # a daily backup that missed its slot
 
 
 @bp.route("/")
@@ -27,7 +31,12 @@ def dashboard():
         "users": db.session.scalar(select(func.count(User.id))),
         "units": db.session.scalar(select(func.count(Unit.id))),
     }
-    return render_template("organiser/dashboard.html", counts=counts)
+    last_backup = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "backup.create")
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+    stale = last_backup is None or clock.now() - last_backup.at > BACKUP_STALE_AFTER
+    return render_template("organiser/dashboard.html", counts=counts, last_backup=last_backup,
+                           backup_stale=stale)
 
 
 @bp.route("/don-vi", methods=["GET", "POST"])

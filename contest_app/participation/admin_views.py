@@ -117,6 +117,29 @@ def participants(contest_id: int):
                            boards=boards, q=q, board_id=board_id, form=MoveBoardForm())
 
 
+@bp.route("/cuoc-thi/<int:contest_id>/nguoi-tham-gia.xlsx")
+@role_required(ROLE_ORGANISER)
+def participants_export(contest_id: int):
+    """Every participant (the filters of the page apply): unit, board, attempts, best score."""
+    from ..exports import Book
+    from ..rankings.annex import file_stem
+
+    contest = _contest(contest_id)
+    q = (request.args.get("q") or "").strip()[:100]
+    result = services.participants(db.session, contest, q, arg_int("bang"), per_page=None)
+    boards = {b.id: b.name for b in contest.boards}
+    tz = services.contest_tz()
+    book = Book(write_only=True)
+    sheet = book.sheet("Người tham gia")
+    sheet.append(["STT", "Họ và tên", "Email", "Đơn vị", "Bảng", "Tham gia lúc",
+                  "Số lượt thi", "Điểm cao nhất"])
+    for number, (part, user, attempts, best) in enumerate(result.rows, start=1):
+        sheet.append([number, user.full_name, user.email, user.unit.name if user.unit else "",
+                      boards.get(part.board_id, ""),
+                      part.joined_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), attempts, best])
+    return _download(book.save(), file_stem("nguoi-tham-gia", contest.title) + ".xlsx")
+
+
 @bp.route("/cuoc-thi/<int:contest_id>/nguoi-tham-gia/chuyen-bang", methods=["POST"])
 @role_required(ROLE_ORGANISER)
 def move_board(contest_id: int):

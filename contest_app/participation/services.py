@@ -20,7 +20,15 @@ from ..accounts.rules import unaccent
 from ..domain import NotFound, ValidationFailed
 from ..errors import register_domain_error
 from ..organiser.models import record
-from ..quiz.models import Board, Contest, Participation
+from ..quiz.models import (
+    ATTEMPT_IN_PROGRESS,
+    ROUND_OFFICIAL,
+    Attempt,
+    Board,
+    Contest,
+    Participation,
+    Round,
+)
 from . import crypto, rules
 
 register_domain_error("not_eligible", 403, _l(
@@ -193,8 +201,9 @@ class Page:
 
 
 def participants(session: Session, contest: Contest, q: str = "", board_id: int | None = None,
-                 page: int = 1, per_page: int = 100) -> Page:
-    """Participants of a contest with their board (never their CCCD)."""
+                 page: int = 1, per_page: int | None = 100) -> Page:
+    """Participants of a contest with their board (never their CCCD): rows of (participation,
+    user, submitted official attempts, best score). `per_page=None` gives every row."""
     conditions = [Participation.contest_id == contest.id]
     if board_id is not None:
         conditions.append(Participation.board_id == board_id)
@@ -203,12 +212,23 @@ def participants(session: Session, contest: Contest, q: str = "", board_id: int 
         conditions.append(or_(User.search_name.contains(key, autoescape=True),
                               func.lower(User.email).contains(q.strip().lower(),
                                                               autoescape=True)))
-    base = select(Participation, User).join(User, User.id == Participation.user_id)
+    official = select(Round.id).where(Round.contest_id == contest.id,
+                                      Round.kind == ROUND_OFFICIAL)
+    done = (Attempt.user_id == Participation.user_id) & Attempt.round_id.in_(official) & (
+        Attempt.status != ATTEMPT_IN_PROGRESS)
+    attempts = select(func.count(Attempt.id)).where(done).correlate(Participation)
+    best = select(func.max(Attempt.score)).where(done).correlate(Participation)
+    base = select(Participation, User, attempts.scalar_subquery().label("attempts"),
+                  best.scalar_subquery().label("best")).join(
+        User, User.id == Participation.user_id)
     total = session.scalar(select(func.count()).select_from(
-        base.where(*conditions).subquery())) or 0
-    rows = session.execute(base.where(*conditions).order_by(User.search_name, User.id)
-                           .offset((page - 1) * per_page).limit(per_page)).tuples().all()
-    return Page(list(rows), total, page, per_page)
+        select(Participation.id).join(User, User.id == Participation.user_id)
+        .where(*conditions).subquery())) or 0
+    stmt = base.where(*conditions).order_by(User.search_name, User.id)
+    if per_page is not None:
+        stmt = stmt.offset((page - 1) * per_page).limit(per_page)
+    rows = session.execute(stmt).tuples().all()
+    return Page(list(rows), total, page, per_page or max(total, 1))
 
 
 def move_board(session: Session, actor_id: int, contest: Contest, participation_id: int,

@@ -27,7 +27,7 @@ from ..extensions import db
 from ..inputs import arg_int, form_int, parse_int
 from ..quiz.models import Contest, Round
 from ..security import role_required
-from . import exports, rules, services
+from . import annex, exports, rules, services
 from .models import Exclusion
 
 bp = Blueprint("rankings_admin", __name__, url_prefix="/ban-to-chuc/xep-hang")
@@ -59,6 +59,18 @@ def _count(name: str) -> int:
     return count
 
 
+def _amount(name: str) -> int | None:
+    """Prize money from the form (đồng): blank is "not decided"; dots and spaces typed as
+    thousands separators are allowed ("2.000.000"); anything else a ValueError."""
+    text = (request.form.get(name) or "").replace(".", "").replace(" ", "").replace(",", "")
+    if not text:
+        return None
+    amount = parse_int(text)
+    if amount is None:
+        raise ValueError(name)
+    return amount
+
+
 def _flash_error(err: DomainError) -> None:
     flash(str(ERRORS.get(err.code, (400, err.detail or err.code))[1]), "danger")
 
@@ -70,14 +82,17 @@ def round_live(round_id: int):
     board_id = _board(rnd.contest)
     page = max(1, arg_int("trang", 1))
     result, actual = services.live_page(db.session, rnd, board_id, page, 100)
-    tiers = {t.level: t.count for t in services.tiers_for(db.session, rnd.contest_id, rnd.id,
-                                                          board_id)}
-    unit_tiers = {t.level: t.count for t in services.tiers_for(
-        db.session, rnd.contest_id, rnd.id, board_id, kind="unit")}
+    individual = services.tiers_for(db.session, rnd.contest_id, rnd.id, board_id)
+    collective = services.tiers_for(db.session, rnd.contest_id, rnd.id, board_id, kind="unit")
+    tiers = {t.level: t.count for t in individual}
+    unit_tiers = {t.level: t.count for t in collective}
+    amounts = {t.level: t.amount for t in individual if t.amount is not None}
+    unit_amounts = {t.level: t.amount for t in collective if t.amount is not None}
     return render_template(
         "rankings_admin/round.html", rnd=rnd, contest=rnd.contest, board_id=board_id,
-        result=result, actual=actual, tiers=tiers, unit_tiers=unit_tiers,
-        exclusions=services.exclusions(db.session, rnd),
+        result=result, actual=actual, tiers=tiers, unit_tiers=unit_tiers, amounts=amounts,
+        unit_amounts=unit_amounts,
+        exclusions=services.exclusions(db.session, rnd, board_id),
         history=services.history(db.session, rnd.contest_id, rnd.id, board_id),
         published=services.round_published(db.session, rnd.id),
         closed=rnd.closes_at is not None and clock.now() >= rnd.closes_at,
@@ -89,6 +104,7 @@ def round_live(round_id: int):
 @role_required(ROLE_ORGANISER)
 def exclude(round_id: int):
     rnd = _round(round_id)
+    board_id = _board(rnd.contest)
     user_id = parse_int(request.form.get("user_id", ""), 1)
     try:
         if user_id is None:
@@ -99,10 +115,10 @@ def exclude(round_id: int):
         db.session.rollback()
         message = err.fields.get("reason") if err.fields else None
         flash(message or _("Không thể loại bài này."), "danger")
-        return redirect(url_for(".round_live", round_id=rnd.id)), 303
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id)), 303
     db.session.commit()
     flash(_("Đã loại bài dự thi khỏi bảng xếp hạng và ghi nhật ký."), "success")
-    return redirect(url_for(".round_live", round_id=rnd.id))
+    return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
 
 
 @bp.route("/vong-thi/<int:round_id>/phuc-hoi/<int:exclusion_id>", methods=["POST"])
@@ -112,11 +128,20 @@ def reinstate(round_id: int, exclusion_id: int):
     exclusion = db.session.get(Exclusion, exclusion_id)
     if exclusion is None or exclusion.contest_id != rnd.contest_id:
         abort(404)
-    services.lift_exclusion(db.session, current_user.id, exclusion,
-                            request.form.get("reason", ""))
+    board_id = _board(rnd.contest)
+    if request.form.get("confirm") != "yes":
+        flash(_("Vui lòng đánh dấu xác nhận trước khi khôi phục bài dự thi."), "warning")
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id)), 303
+    try:
+        services.lift_exclusion(db.session, current_user.id, exclusion,
+                                request.form.get("reason", ""))
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err.fields.get("reason") if err.fields else err), "danger")
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id)), 303
     db.session.commit()
-    flash(_("Đã khôi phục bài dự thi."), "success")
-    return redirect(url_for(".round_live", round_id=rnd.id))
+    flash(_("Đã khôi phục bài dự thi và ghi nhật ký."), "success")
+    return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
 
 
 @bp.route("/vong-thi/<int:round_id>/giai-thuong", methods=["POST"])
@@ -127,11 +152,12 @@ def prizes(round_id: int):
     kind = "unit" if request.form.get("kind") == "unit" else "individual"
     try:
         counts = {level: _count(f"level_{level}") for level in rules.PRIZE_LEVELS}
+        amounts = {level: _amount(f"amount_{level}") for level in rules.PRIZE_LEVELS}
         services.set_tiers(db.session, current_user.id, rnd.contest, rnd.id, board_id, kind,
-                           counts)
+                           counts, amounts)
     except (ValueError, DomainError):
         db.session.rollback()
-        flash(_("Số giải phải là số nguyên không âm."), "danger")
+        flash(_("Số giải và mức thưởng phải là số nguyên không âm."), "danger")
         return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
     db.session.commit()
     flash(_("Đã lưu cơ cấu giải thưởng."), "success")
@@ -142,18 +168,19 @@ def prizes(round_id: int):
 @role_required(ROLE_ORGANISER)
 def publish(round_id: int):
     rnd = _round(round_id)
+    board_id = _board(rnd.contest)
     if request.form.get("confirm") != "yes":
         flash(_("Vui lòng đánh dấu xác nhận trước khi công bố."), "warning")
-        return redirect(url_for(".round_live", round_id=rnd.id))
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
     try:
         services.publish_round(db.session, current_user.id, rnd, clock.now())
     except DomainError as err:
         db.session.rollback()
         _flash_error(err)
-        return redirect(url_for(".round_live", round_id=rnd.id))
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
     db.session.commit()
     flash(_("Đã công bố bảng xếp hạng. Trang công khai hiển thị bản vừa công bố."), "success")
-    return redirect(url_for("rankings.round_ranking", round_id=rnd.id))
+    return redirect(url_for("rankings.round_ranking", round_id=rnd.id, bang=board_id))
 
 
 @bp.route("/vong-thi/<int:round_id>/huy-cong-bo", methods=["POST"])
@@ -169,11 +196,11 @@ def withdraw(round_id: int):
         db.session.rollback()
         message = err.fields.get("reason") if err.fields else None
         flash(str(message or ERRORS.get(err.code, (400, err.code))[1]), "danger")
-        return redirect(url_for(".round_live", round_id=rnd.id)), 303
+        return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest))), 303
     db.session.commit()
     flash(_("Đã hủy công bố bảng xếp hạng; trang công khai không còn hiển thị bản này."),
           "success")
-    return redirect(url_for(".round_live", round_id=rnd.id))
+    return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest)))
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
@@ -254,3 +281,96 @@ def _save_settings(contest: Contest) -> None:
                              "prize_points": points}
     record(current_user.id, "ranking.settings", contest, before,
            {"tie_breaks": chain, "overall_mode": mode, "unit_settings": contest.unit_settings})
+
+
+# --- The award decision's paperwork ---------------------------------------------------------
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _heading(contest: Contest, scope: str, snapshots: list) -> annex.Heading:
+    tz = ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
+    latest = max(snapshots, key=lambda s: s.published_at) if snapshots else None
+    published = (_("công bố lúc %(when)s (phiên bản %(v)s)",
+                   when=latest.published_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"),
+                   v=latest.version) if latest else "")
+    return annex.Heading(current_app.config["ORGANISER_NAME"], contest.title, scope, published)
+
+
+def _published_by_board(contest: Contest, round_id: int | None) -> list:
+    """(board name, current snapshot) for every board of the scope; 409 unless all are published."""
+    pairs = []
+    for board in services.boards_of(contest):
+        try:
+            snapshot = services.current_snapshot(db.session, contest.id, round_id,
+                                                 board.id if board else None)
+        except DomainError:
+            raise rules.NotPublished() from None
+        pairs.append((board.name if board else "", snapshot))
+    return pairs
+
+
+def _document(data: bytes, stem: str, fmt: str) -> Response:
+    if fmt == "docx":
+        return _download(data, stem + ".docx", DOCX)
+    return _download(data, stem + ".xlsx", XLSX)
+
+
+@bp.route("/vong-thi/<int:round_id>/phu-luc-khen-thuong.<string:fmt>")
+@bp.route("/cuoc-thi/<int:contest_id>/phu-luc-khen-thuong.<string:fmt>")
+@role_required(ROLE_ORGANISER)
+def award_annex(fmt: str, round_id: int | None = None, contest_id: int | None = None):
+    """The annex to the award decision: every winner of the round (or of the contest-wide
+    ranking) across all boards, with prize money, totals and the signature block."""
+    if fmt not in ("docx", "xlsx"):
+        abort(404)
+    if round_id is not None:
+        rnd = _round(round_id)
+        contest, scope = rnd.contest, rnd.title
+    else:
+        rnd = None
+        contest = db.session.get(Contest, contest_id) or abort(404)
+        scope = _("Toàn cuộc thi")
+    try:
+        pairs = _published_by_board(contest, rnd.id if rnd else None)
+    except DomainError as err:
+        _flash_error(err)
+        back = (url_for(".round_live", round_id=rnd.id) if rnd
+                else url_for(".contest_settings", contest_id=contest.id))
+        return redirect(back), 303
+    rows = annex.annex_rows(db.session, pairs)
+    heading = _heading(contest, scope, [s for _, s in pairs])
+    data = annex.annex_docx(heading, rows) if fmt == "docx" else annex.annex_xlsx(heading, rows)
+    from ..organiser.models import record
+
+    record(current_user.id, "annex.export", rnd or contest, None,
+           {"format": fmt, "rows": len(rows), "snapshots": [s.id for _, s in pairs]})
+    db.session.commit()
+    return _document(data, annex.file_stem("phu-luc-khen-thuong", contest.title,
+                                           rnd.title if rnd else "toan-cuoc-thi"), fmt)
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/bai-bi-loai.<string:fmt>")
+@role_required(ROLE_ORGANISER)
+def excluded_export(contest_id: int, fmt: str):
+    """Every excluded entry of the contest with its reason, for the organisers' minutes."""
+    if fmt not in ("docx", "xlsx"):
+        abort(404)
+    from sqlalchemy import select
+
+    from ..quiz.models import Participation
+
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    boards = {b.id: b.name for b in contest.boards}
+    boards_of = {user_id: boards.get(board_id, "") for user_id, board_id in db.session.execute(
+        select(Participation.user_id, Participation.board_id).where(
+            Participation.contest_id == contest.id))}
+    titles = {r.id: r.title for r in contest.rounds}
+    rows = annex.excluded_rows(db.session, contest.id, titles, boards_of)
+    tz = ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
+    heading = annex.Heading(current_app.config["ORGANISER_NAME"], contest.title,
+                            _("Toàn cuộc thi"), _("lập lúc %(when)s", when=clock.now().astimezone(
+                                tz).strftime("%d/%m/%Y %H:%M")))
+    data = (annex.excluded_docx(heading, rows, tz) if fmt == "docx"
+            else annex.excluded_xlsx(heading, rows, tz))
+    return _document(data, annex.file_stem("bai-bi-loai", contest.title), fmt)

@@ -36,7 +36,8 @@ def ranking_rows(session: Session, snapshot: RankingSnapshot, tz: ZoneInfo
 def unit_rows(session: Session, snapshot: RankingSnapshot) -> Iterable[list]:
     for r in session.scalars(select(UnitRankingRow).where(
             UnitRankingRow.snapshot_id == snapshot.id)
-            .order_by(UnitRankingRow.block_name, UnitRankingRow.rank)):
+            .order_by(UnitRankingRow.block_name, UnitRankingRow.rank.is_(None),
+                      UnitRankingRow.rank, UnitRankingRow.unit_name)):
         rate = None if r.participation_rate is None else round(r.participation_rate * 100, 2)
         avg = None if r.average_score is None else round(r.average_score, 2)
         yield [r.block_name, r.rank, r.unit_name, r.participants, r.headcount, rate,

@@ -27,6 +27,7 @@ class PrizeTier(db.Model):
     level: Mapped[int]  # 1 first, 2 second, 3 third, 4 consolation
     name: Mapped[str] = mapped_column(String(100))
     count: Mapped[int]
+    amount: Mapped[int | None]  # prize money per winner, in đồng (for the award decision)
 
 
 class Exclusion(db.Model):
@@ -106,7 +107,7 @@ class UnitRankingRow(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     snapshot_id: Mapped[int] = mapped_column(
         ForeignKey("ranking_snapshot.id", ondelete="CASCADE"))
-    rank: Mapped[int]
+    rank: Mapped[int | None]  # None: nobody from the unit took part (listed, unranked)
     unit_id: Mapped[int]
     unit_name: Mapped[str] = mapped_column(String(255))
     block_id: Mapped[int | None]

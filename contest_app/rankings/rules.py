@@ -135,6 +135,7 @@ class PrizeTier:
     level: int  # 1 first, 2 second, 3 third, 4 consolation
     name: str
     count: int
+    amount: int | None = None  # đồng per winner
 
 
 def prize_for_rank(rank: int, tiers: Sequence[PrizeTier]) -> PrizeTier | None:
@@ -223,10 +224,17 @@ class CollectiveFormula:
                 "prize_points": {str(k): v for k, v in self.prize_points.items()}}
 
 
+def unit_prize_eligible(unit: UnitStats, in_block: bool) -> bool:
+    """A collective prize needs a unit that took part, belongs to a block (units compete within
+    their block) and declared its headcount (without it the participation rate is unknown)."""
+    return unit.participants > 0 and in_block and bool(unit.headcount)
+
+
 def rank_units(units: Iterable[UnitStats], order: str, formula: CollectiveFormula
-               ) -> list[tuple[int, UnitStats, float]]:
+               ) -> list[tuple[int | None, UnitStats, float]]:
     """Units ranked by the chosen metric (descending; ties share a rank, then by name order
-    given by the caller's input order)."""
+    given by the caller's input order). Units nobody from took part in are listed after the
+    others, unranked (rank None)."""
     if order not in UNIT_METRICS:
         raise ValueError(order)
 
@@ -239,11 +247,13 @@ def rank_units(units: Iterable[UnitStats], order: str, formula: CollectiveFormul
         return float(value) if value is not None else -1.0
 
     units = list(units)
-    scored = sorted(((metric(u), i, u) for i, u in enumerate(units)), key=lambda t: (-t[0], t[1]))
-    result = []
+    taking_part = [(i, u) for i, u in enumerate(units) if u.participants > 0]
+    scored = sorted(((metric(u), i, u) for i, u in taking_part), key=lambda t: (-t[0], t[1]))
+    result: list[tuple[int | None, UnitStats, float]] = []
     previous, rank = None, 0
     for position, (value, _, unit) in enumerate(scored, start=1):
         if value != previous:
             rank, previous = position, value
         result.append((rank, unit, formula.score(unit)))
+    result.extend((None, u, formula.score(u)) for u in units if u.participants <= 0)
     return result

@@ -74,13 +74,17 @@ def tiers_for(session: Session, contest_id: int, round_id: int | None, board_id:
         PrizeTier.contest_id == contest_id, PrizeTier.kind == kind,
         _same(PrizeTier.round_id, round_id), _same(PrizeTier.board_id, board_id),
     ).order_by(PrizeTier.level))
-    return [rules.PrizeTier(r.level, r.name, r.count) for r in rows]
+    return [rules.PrizeTier(r.level, r.name, r.count, r.amount) for r in rows]
 
 
 def set_tiers(session: Session, actor_id: int, contest: Contest, round_id: int | None,
-              board_id: int | None, kind: str, counts: dict[int, int]) -> None:
-    """Replace the prize tiers of one scope with the given counts per level (0 removes)."""
-    if any(n < 0 for n in counts.values()):
+              board_id: int | None, kind: str, counts: dict[int, int],
+              amounts: dict[int, int | None] | None = None) -> None:
+    """Replace the prize tiers of one scope with the given counts per level (0 removes) and
+    prize money per winner (đồng; None when not decided)."""
+    amounts = amounts or {}
+    if any(n < 0 for n in counts.values()) or any(
+            a is not None and a < 0 for a in amounts.values()):
         raise ValidationFailed(count="negative")
     session.execute(delete(PrizeTier).where(
         PrizeTier.contest_id == contest.id, PrizeTier.kind == kind,
@@ -88,11 +92,13 @@ def set_tiers(session: Session, actor_id: int, contest: Contest, round_id: int |
     for level, count in sorted(counts.items()):
         if count:
             session.add(PrizeTier(contest_id=contest.id, round_id=round_id, board_id=board_id,
-                                  kind=kind, level=level, name=PRIZE_NAMES[level], count=count))
+                                  kind=kind, level=level, name=PRIZE_NAMES[level], count=count,
+                                  amount=amounts.get(level)))
     session.flush()
     record(actor_id, "prizes.set", contest, None,
            {"round_id": round_id, "board_id": board_id, "kind": kind,
-            "counts": {str(k): v for k, v in counts.items()}})
+            "counts": {str(k): v for k, v in counts.items()},
+            "amounts": {str(k): v for k, v in amounts.items() if v is not None}})
 
 
 # --- Exclusions ---------------------------------------------------------------------------
@@ -119,18 +125,28 @@ def exclude(session: Session, actor_id: int, rnd: Round, user_id: int, reason: s
 
 
 def lift_exclusion(session: Session, actor_id: int, exclusion: Exclusion, reason: str) -> None:
+    """Reinstate an excluded entry: like excluding, it needs a reason, and it is audited."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationFailed(reason=_l("Vui lòng ghi rõ lý do khôi phục (ít nhất 5 ký tự)."))
     record(actor_id, "ranking.reinstate", exclusion,
            {"round_id": exclusion.round_id, "user_id": exclusion.user_id}, None, reason=reason)
     session.delete(exclusion)
     session.flush()
 
 
-def exclusions(session: Session, rnd: Round) -> list[tuple[Exclusion, User]]:
-    return list(session.execute(
-        select(Exclusion, User).join(User, User.id == Exclusion.user_id)
-        .where(Exclusion.contest_id == rnd.contest_id,
-               (Exclusion.round_id == rnd.id) | Exclusion.round_id.is_(None))
-        .order_by(Exclusion.created_at)).tuples())
+def exclusions(session: Session, rnd: Round, board_id: int | None = None
+               ) -> list[tuple[Exclusion, User]]:
+    """The round's (and the contest's) exclusions; when a board is given, of the people whose
+    attempts in this round count on that board (as the ranking itself decides)."""
+    stmt = (select(Exclusion, User).join(User, User.id == Exclusion.user_id)
+            .where(Exclusion.contest_id == rnd.contest_id,
+                   (Exclusion.round_id == rnd.id) | Exclusion.round_id.is_(None)))
+    if board_id is not None:
+        stmt = stmt.where(select(queries.Attempt.id).where(
+            queries.Attempt.round_id == rnd.id, queries.Attempt.user_id == Exclusion.user_id,
+            queries.Attempt.board_id == board_id).exists())
+    return list(session.execute(stmt.order_by(Exclusion.created_at)).tuples())
 
 
 # --- Live ranking -------------------------------------------------------------------------
@@ -241,7 +257,8 @@ def publish_round(session: Session, actor_id: int | None, rnd: Round, now: datet
         rules_used = {
             "counting": rnd.counting, "tie_breaks": list(contest_chain(rnd.contest)),
             "prediction_kind": rnd.prediction_kind,
-            "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count}
+            "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count,
+                             "amount": t.amount}
                             for t in tiers],
         }
         snapshot = _new_snapshot(session, actor_id, rnd.contest, rnd, board_id, now,
@@ -325,7 +342,8 @@ def publish_contest(session: Session, actor_id: int | None, contest: Contest, no
         ranked = queries.ranked_select(entries, contest_chain(contest), 0, tiers)
         rules_used = {"mode": contest.overall_mode or "sum", "rounds": [r.id for r in rounds],
                       "tie_breaks": list(contest_chain(contest)),
-                      "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count}
+                      "prize_tiers": [{"level": t.level, "name": t.name, "count": t.count,
+                             "amount": t.amount}
                                       for t in tiers]}
         snapshot = _new_snapshot(session, actor_id, contest, None, board_id, now, rules_used,
                                  None)
@@ -389,7 +407,8 @@ def _store_units(session: Session, snapshot: RankingSnapshot, rnd: Round,
     rows = []
     for block_id, block_name, ranked in ranked_units(session, rnd, board_id, snapshot.id):
         for rank, unit, s, score in ranked:
-            tier = rules.prize_for_rank(rank, tiers) if s.participants else None
+            eligible = rank is not None and rules.unit_prize_eligible(s, block_id is not None)
+            tier = rules.prize_for_rank(rank, tiers) if eligible else None
             rows.append({
                 "snapshot_id": snapshot.id, "rank": rank, "unit_id": unit.id,
                 "unit_name": unit.name, "block_id": block_id, "block_name": block_name,
@@ -434,10 +453,19 @@ def history(session: Session, contest_id: int, round_id: int | None, board_id: i
     ).order_by(RankingSnapshot.version.desc())))
 
 
+def name_matches(column, q: str):  # noqa: ANN001, ANN201  (SQLAlchemy column and clause)
+    """`column` (an unaccented, lower-case name) holds the words of `q` as a run starting at
+    a word boundary. LIKE wildcards typed by the user are taken literally."""
+    key = unaccent(q)[:150]
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (literal(" ") + column).like(f"% {escaped}%", escape="\\")
+
+
 def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_page: int,
                   q: str = "", unit_id: int | None = None) -> Page:
-    """A page of published rows: by position range (index scan), or a name-prefix or unit
-    search. Name search ignores diacritics and matches the full name or the given name."""
+    """A page of published rows: by position range (index scan), or a name or unit search.
+    Name search ignores diacritics and matches any run of whole words of the name, the last
+    one possibly cut short ("hong nhung", "thi hong", "nhu" all find "Lê Thị Hồng Nhung")."""
     if not q and unit_id is None:
         start = (page - 1) * per_page
         rows = session.scalars(select(RankingRow).where(
@@ -448,11 +476,7 @@ def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_pa
     if unit_id is not None:
         conditions.append(RankingRow.unit_id == unit_id)
     if q:
-        key = unaccent(q)[:150]
-        upper = key + "\x7f"
-        conditions.append(
-            ((RankingRow.search_name >= key) & (RankingRow.search_name < upper))
-            | ((RankingRow.search_given >= key) & (RankingRow.search_given < upper)))
+        conditions.append(name_matches(RankingRow.search_name, q))
     # Counting every match of a common prefix ("nguyen") costs more than the page itself:
     # count up to a cap and say "more than" beyond it.
     total = session.scalar(select(func.count()).select_from(
@@ -468,8 +492,9 @@ def unit_rows(session: Session, snapshot: RankingSnapshot, block_id: int | None 
     stmt = select(UnitRankingRow).where(UnitRankingRow.snapshot_id == snapshot.id)
     if block_id is not None:
         stmt = stmt.where(UnitRankingRow.block_id == block_id)
-    return list(session.scalars(stmt.order_by(UnitRankingRow.block_name, UnitRankingRow.rank,
-                                              UnitRankingRow.unit_name)))
+    return list(session.scalars(stmt.order_by(
+        UnitRankingRow.block_name, UnitRankingRow.rank.is_(None), UnitRankingRow.rank,
+        UnitRankingRow.unit_name)))
 
 
 def position_of(session: Session, snapshot: RankingSnapshot, user_id: int) -> int | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from .. import clock
 from ..caching import public_page
 from ..domain import NotFound
 from ..extensions import db
@@ -26,6 +27,10 @@ def _board_id(contest: Contest) -> int | None:
     return services.resolve_board(contest, arg_int("bang"))
 
 
+class NotPublished(Exception):
+    """No published ranking (yet): the page says so and when to come back."""
+
+
 def _snapshot_or_withdrawn(rnd, board_id: int | None):
     """The published snapshot asked for, or the withdrawn one (shown as a notice only)."""
     version = arg_int("phien_ban")
@@ -35,8 +40,23 @@ def _snapshot_or_withdrawn(rnd, board_id: int | None):
         withdrawn = services.withdrawn_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
                                                 version)
         if withdrawn is None:
-            raise
+            if version is not None:
+                raise
+            raise NotPublished() from None
         return withdrawn
+
+
+@bp.errorhandler(NotPublished)
+def not_published(_err: NotPublished):
+    """A friendly 404: the ranking exists only once the organisers publish it."""
+    round_id = (request.view_args or {}).get("round_id")
+    contest_id = (request.view_args or {}).get("contest_id")
+    rnd = quiz.get_round(db.session, round_id) if round_id else None
+    contest = rnd.contest if rnd else quiz.get_contest(db.session, contest_id)
+    now = clock.now()
+    return render_template("rankings/not_published.html", rnd=rnd, contest=contest,
+                           status=quiz.round_status(rnd, now) if rnd else None,
+                           board_id=_board_id(contest)), 404
 
 
 @bp.route("/vong-thi/<int:round_id>")
@@ -95,7 +115,7 @@ def contest_ranking(contest_id: int):
     try:
         snapshot = services.current_snapshot(db.session, contest.id, None, board_id)
     except NotFound:
-        abort(404)
+        raise NotPublished() from None
     page = max(1, arg_int("trang", 1))
     q = (request.args.get("q") or "").strip()[:100]
     result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q)

@@ -57,7 +57,8 @@ def create():
     survey = design.create_from_template(db.session, current_user.id, form.title.data,
                                          clock.now())
     db.session.commit()
-    flash(_("Đã tạo khảo sát từ mẫu có sẵn. Hãy xem lại câu hỏi và thời gian mở."), "success")
+    flash(_("Đã tạo khảo sát từ mẫu có sẵn (bản nháp). Hãy xem lại câu hỏi và thời gian rồi "
+            "mở khảo sát."), "success")
     return redirect(url_for(".edit", survey_id=survey.id))
 
 
@@ -105,6 +106,24 @@ def edit(survey_id: int):
     elif request.method == "POST":
         status = 422
     return _design_page(survey, form, SectionForm(prefix="section"), status)
+
+
+@bp.route("/<int:survey_id>/cong-bo", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def publish(survey_id: int):
+    survey = services.get_survey(db.session, survey_id)
+    form = ActionForm()
+    action = request.form.get("action")
+    if not form.validate_on_submit() or action not in ("publish", "unpublish"):
+        flash(_("Thao tác không hợp lệ."), "danger")
+        return _design_page(survey, _settings_form(survey), SectionForm(prefix="section"), 422)
+    if services.set_published(current_user.id, survey, action == "publish"):
+        db.session.commit()
+        if survey.published:
+            flash(_("Đã mở khảo sát: người dân xem và trả lời được trong thời gian mở."), "success")
+        else:
+            flash(_("Đã chuyển khảo sát về bản nháp: người dân không còn thấy."), "success")
+    return redirect(url_for(".edit", survey_id=survey.id))
 
 
 @bp.route("/<int:survey_id>/phan-moi", methods=["POST"])

@@ -92,7 +92,7 @@ def list_open_surveys():
 @operation("/api/v1/surveys/{survey_id}", "get", "A survey's sections and questions",
            {200: SURVEY, 404: E, 429: E}, auth=False)
 def get_survey_questions(survey_id: int):
-    survey = services.get_survey(db.session, survey_id)
+    survey = services.get_public_survey(db.session, survey_id)
     return jsonify({
         "id": survey.id, "title": survey.title, "introduction": survey.introduction,
         "opens_at": iso(survey.opens_at), "closes_at": iso(survey.closes_at),

@@ -35,6 +35,7 @@ def load_demo_survey(session: Session, sample_responses: int = SAMPLE_RESPONSES)
                                          opens_at=now - timedelta(days=7),
                                          closes_at=now + timedelta(days=60))
     survey.population = 1200
+    survey.published = True
     session.flush()
     rng = random.Random(2026)
     sections = services.answer_form(survey)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -46,6 +46,8 @@ class Survey(db.Model):
     scale_labels: Mapped[list] = mapped_column(default=lambda: list(DEFAULT_SCALE_LABELS))
     # One response per browser (a random token in a cookie); off for a shared tablet.
     one_per_browser: Mapped[bool] = mapped_column(default=True)
+    # A new survey is a draft: nobody outside the staff sees it until the organiser opens it.
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The population N the organiser typed for the sample-size helper.
     population: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(

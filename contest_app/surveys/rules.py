@@ -33,6 +33,7 @@ DEFAULT_MARGIN = 0.05
 STATUS_UPCOMING = "upcoming"
 STATUS_OPEN = "open"
 STATUS_CLOSED = "closed"
+STATUS_DRAFT = "draft"  # not public until the organiser opens it
 
 # --- Errors -------------------------------------------------------------------------------
 
@@ -62,8 +63,11 @@ class SectionNotEmpty(DomainError):
 # --- Window and edits -----------------------------------------------------------------------
 
 
-def survey_status(now: datetime, opens_at: datetime, closes_at: datetime) -> str:
-    """Open from `opens_at` (included) to `closes_at` (excluded)."""
+def survey_status(now: datetime, opens_at: datetime, closes_at: datetime,
+                  published: bool = True) -> str:
+    """A draft until published; then open from `opens_at` (included) to `closes_at` (excluded)."""
+    if not published:
+        return STATUS_DRAFT
     if now < opens_at:
         return STATUS_UPCOMING
     if now >= closes_at:
@@ -71,8 +75,9 @@ def survey_status(now: datetime, opens_at: datetime, closes_at: datetime) -> str
     return STATUS_OPEN
 
 
-def check_open(now: datetime, opens_at: datetime, closes_at: datetime) -> None:
-    status = survey_status(now, opens_at, closes_at)
+def check_open(now: datetime, opens_at: datetime, closes_at: datetime,
+               published: bool = True) -> None:
+    status = survey_status(now, opens_at, closes_at, published)
     if status != STATUS_OPEN:
         raise SurveyNotOpen(status=status)
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain import NotFound, ValidationFailed
 from ..errors import register_domain_error
+from ..organiser.models import record
 from ..parsing import parse_int
 from . import rules
 from .models import (
@@ -62,13 +63,32 @@ def get_survey(session: Session, survey_id: int) -> Survey:
     return survey
 
 
+def get_public_survey(session: Session, survey_id: int, staff: bool = False) -> Survey:
+    """A survey as the public may see it: a draft is not found, except by staff (preview)."""
+    survey = get_survey(session, survey_id)
+    if not survey.published and not staff:
+        raise NotFound()
+    return survey
+
+
 def status(survey: Survey, now: datetime) -> str:
-    return rules.survey_status(now, survey.opens_at, survey.closes_at)
+    return rules.survey_status(now, survey.opens_at, survey.closes_at, survey.published)
+
+
+def set_published(actor_id: int, survey: Survey, published: bool) -> bool:
+    """Open a draft to the public, or take a survey back to draft. False when nothing changed."""
+    if survey.published == published:
+        return False
+    survey.published = published
+    record(actor_id, "survey.publish" if published else "survey.unpublish", survey,
+           before={"published": not published}, after={"published": published})
+    return True
 
 
 def open_surveys(session: Session, now: datetime) -> list[Survey]:
     return list(session.scalars(
-        select(Survey).where(Survey.opens_at <= now, Survey.closes_at > now)
+        select(Survey).where(Survey.published.is_(True), Survey.opens_at <= now,
+                             Survey.closes_at > now)
         .order_by(Survey.closes_at, Survey.id)))
 
 
@@ -165,6 +185,10 @@ def submit_response(
         .selectinload(SurveyQuestion.options)))
     if survey is None:
         raise NotFound()
+    if not survey.published:  # a draft: unknown to the public, refused to staff entry
+        if source not in STAFF_SOURCES:
+            raise NotFound()
+        raise rules.SurveyNotOpen(status=rules.STATUS_DRAFT)
     if source in STAFF_SOURCES:
         if now < survey.opens_at:
             raise rules.SurveyNotOpen(status=rules.STATUS_UPCOMING)

@@ -17,8 +17,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 
 from .. import clock
+from ..accounts.models import ROLE_ORGANISER, ROLE_SURVEYOR
 from ..domain import ValidationFailed
 from ..errors import ERRORS
 from ..extensions import db, limiter
@@ -53,6 +55,12 @@ def _browser_token() -> tuple[str, bool]:
     return secrets.token_urlsafe(24), True
 
 
+def is_staff() -> bool:
+    """Organisers and survey staff may preview a draft survey's public pages."""
+    return bool(current_user.is_authenticated and (
+        current_user.has_role(ROLE_ORGANISER) or current_user.has_role(ROLE_SURVEYOR)))
+
+
 @bp.route("/")
 def index():
     surveys = services.open_surveys(db.session, clock.now())
@@ -62,7 +70,7 @@ def index():
 @bp.route("/<int:survey_id>", methods=["GET", "POST"])
 @limiter.limit(submit_limit, methods=["POST"])
 def answer(survey_id: int):
-    survey = services.get_survey(db.session, survey_id)
+    survey = services.get_public_survey(db.session, survey_id, staff=is_staff())
     now = clock.now()
     token, new_token = _browser_token()
     state = services.status(survey, now)
@@ -100,7 +108,7 @@ def answer(survey_id: int):
 
 @bp.route("/<int:survey_id>/cam-on")
 def thanks(survey_id: int):
-    survey = services.get_survey(db.session, survey_id)
+    survey = services.get_public_survey(db.session, survey_id, staff=is_staff())
     return render_template("surveys/thanks.html", survey=survey)
 
 
@@ -109,7 +117,7 @@ def qr_code(survey_id: int):
     """The public link as a QR code (SVG made here, no outside service)."""
     import segno
 
-    survey = services.get_survey(db.session, survey_id)
+    survey = services.get_public_survey(db.session, survey_id, staff=is_staff())
     link = url_for(".answer", survey_id=survey.id, _external=True)
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="svg", scale=8, border=2,

@@ -109,4 +109,4 @@ def test_unit_statistics(app, world, make_unit) -> None:
     assert by_name["Sở Vắng"][1].participation_rate == 0.0
     assert by_name["Xã Nhỏ"][1].participation_rate is None
     assert [name for name, _, _ in [(b[1], 0, 0) for b in blocks]] == ["Khối sở", "Khối xã"]
-    assert rank == 1 and by_name["Sở Vắng"][0] == 2
+    assert rank == 1 and by_name["Sở Vắng"][0] is None  # nobody took part: listed, unranked

@@ -16,12 +16,12 @@ from contest_app.surveys.models import SurveyAnswer, SurveyResponse
 
 @pytest.fixture
 def make_survey(app, clock, make_unit):
-    """Create a survey from the template; returns its id. Units exist before, so the unit
-    question has options."""
+    """Create a survey from the template, opened to the public unless `published=False`;
+    returns its id. Units exist before, so the unit question has options."""
     created = {"units": False}
 
     def build(title: str = "Khảo sát thử", opens_delta=timedelta(hours=-1),
-              closes_delta=timedelta(days=30), **fields: Any) -> int:
+              closes_delta=timedelta(days=30), published: bool = True, **fields: Any) -> int:
         if not created["units"]:
             make_unit("Sở Tư pháp")
             make_unit("Sở Y tế")
@@ -31,6 +31,7 @@ def make_survey(app, clock, make_unit):
             survey = design.create_from_template(db.session, None, title, now,
                                                  opens_at=now + opens_delta,
                                                  closes_at=now + closes_delta)
+            survey.published = published
             for key, value in fields.items():
                 setattr(survey, key, value)
             db.session.commit()

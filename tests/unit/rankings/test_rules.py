@@ -119,6 +119,21 @@ def test_rank_units_by_metric_with_ties() -> None:
     assert [(r, u.unit_id) for r, u, _ in by_best] == [(1, 2), (1, 3), (3, 1)]
 
 
+def test_units_nobody_took_part_from_are_listed_unranked_after_the_others() -> None:
+    units = [UnitStats(1, 0, 0, 100, None, None), UnitStats(2, 5, 5, 100, 4, 9),
+             UnitStats(3, 0, 0, None, None, None), UnitStats(4, 1, 1, 100, 2, 3)]
+    ranked = rules.rank_units(units, "collective_score", rules.CollectiveFormula())
+    assert [(r, u.unit_id) for r, u, _ in ranked] == [(1, 2), (2, 4), (None, 1), (None, 3)]
+
+
+def test_collective_prizes_need_participants_a_block_and_a_headcount() -> None:
+    took_part = UnitStats(1, 3, 3, 10, 5, 8)
+    assert rules.unit_prize_eligible(took_part, in_block=True)
+    assert not rules.unit_prize_eligible(took_part, in_block=False)
+    assert not rules.unit_prize_eligible(UnitStats(2, 3, 3, None, 5, 8), in_block=True)
+    assert not rules.unit_prize_eligible(UnitStats(3, 0, 0, 10, None, None), in_block=True)
+
+
 entries_strategy = st.lists(
     st.builds(Entry, user_id=st.integers(1, 10**6), score=st.integers(0, 20),
               duration_ms=st.integers(0, 600_000),
