@@ -1,7 +1,7 @@
 """accounts: session generation (ends every session of an account when bumped)
 
 Revision ID: h3_sessions_1
-Revises: h1_pool_1
+Revises: s17_drafts_1
 Create Date: 2026-12-03 07:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'h3_sessions_1'
-down_revision = 'h1_pool_1'
+down_revision = 's17_drafts_1'
 branch_labels = None
 depends_on = None
 
