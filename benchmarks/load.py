@@ -91,7 +91,7 @@ def prepare(url: str, instance: str, users: int) -> dict:
         sessions = []
         for i in range(users):
             raw = f"{i:040x}"
-            cookie = serializer.dumps({"_user_id": str(1000 + i), "_fresh": True,
+            cookie = serializer.dumps({"_user_id": f"{1000 + i}:1", "_fresh": True,
                                        "csrf_token": raw})
             sessions.append((cookie, csrf_serializer.dumps(raw)))
         return {"live": live.id, "done": done.id, "sessions": sessions,

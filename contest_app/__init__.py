@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from werkzeug.routing import IntegerConverter, Map
 
-from .config import CONFIGS, KNOWN_WEAK_KEYS, Config, instance_secret
+from .config import CONFIGS, KEY_HELP, Config, instance_secret, production_key_problems
 from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 from .inputs import MAX_ID, register_input_guards
 
@@ -50,13 +51,13 @@ def _configure(app: Flask, config: type[Config] | dict[str, Any] | str | None) -
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     production = app.config["ENV_NAME"] == "production"
+    if production and not _cli_generating_keys():
+        problems = production_key_problems(app.config.get("SECRET_KEY"),
+                                           app.config.get("DATA_KEY"))
+        if problems:
+            raise InsecureConfiguration(" ".join([*problems, KEY_HELP]))
     for key, filename in (("SECRET_KEY", "secret_key"), ("DATA_KEY", "data_key")):
-        value = app.config.get(key)
-        if production and (not value or value in KNOWN_WEAK_KEYS or len(value) < 32):
-            raise InsecureConfiguration(
-                f"{key} must be set to a long random value in production"
-            )
-        if not value:
+        if not app.config.get(key):
             app.config[key] = instance_secret(app.instance_path, filename)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
@@ -70,6 +71,17 @@ def _configure(app: Flask, config: type[Config] | dict[str, Any] | str | None) -
         opts.setdefault("connect_args", {"timeout": 10})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
     logging.getLogger("contest_app").setLevel(logging.INFO)
+
+
+def _cli_generating_keys() -> bool:
+    """True inside `flask ... keys generate`: the command that prints good keys must run even
+    when the configured ones are refused. It only prints; nothing is served."""
+    import click
+
+    if click.get_current_context(silent=True) is None:
+        return False
+    args = sys.argv[1:]
+    return any(args[i:i + 2] == ["keys", "generate"] for i in range(len(args)))
 
 
 def _locale() -> str:

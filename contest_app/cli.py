@@ -33,6 +33,44 @@ def create_organiser(email: str, full_name: str, phone: str, password: str) -> N
     click.echo(f"Đã tạo tài khoản ban tổ chức: {user.email}")
 
 
+def _user_by_email(email: str):
+    from sqlalchemy import select
+
+    from .accounts.models import User
+    from .accounts.rules import normalise_email
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"Không có tài khoản với email {email}.")
+    return user
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+@click.option("--reason", default=None, help="Lý do, ghi vào nhật ký.")
+def deactivate(email: str, reason: str | None) -> None:
+    """Lock an account: its sessions and API tokens end at once."""
+    from .accounts.services import deactivate_user
+
+    user = _user_by_email(email)
+    deactivate_user(db.session, None, user, reason)
+    db.session.commit()
+    click.echo(f"Đã khóa tài khoản {user.email}; mọi phiên đăng nhập đã kết thúc.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+@click.option("--reason", default=None, help="Lý do, ghi vào nhật ký.")
+def reactivate(email: str, reason: str | None) -> None:
+    """Unlock an account."""
+    from .accounts.services import reactivate_user
+
+    user = _user_by_email(email)
+    reactivate_user(db.session, None, user, reason)
+    db.session.commit()
+    click.echo(f"Đã mở khóa tài khoản {user.email}.")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
@@ -46,6 +84,20 @@ def demo_command() -> None:
         click.echo(f"  {email:<22} {password}   ({roles})")
 
 
+keys_cli = AppGroup("keys", help="Production keys.")
+
+
+@keys_cli.command("generate", with_appcontext=False)
+def generate_keys_command() -> None:
+    """Print a fresh SECRET_KEY and DATA_KEY as environment lines."""
+    from .config import generate_keys
+
+    for name, value in generate_keys().items():
+        click.echo(f"{name}={value}")
+    click.echo("# Chỉ đặt DATA_KEY một lần khi cài đặt: đổi DATA_KEY thì không đọc được số CCCD "
+               "đã lưu. Đổi SECRET_KEY làm mọi người phải đăng nhập lại.", err=True)
+
+
 def register_cli(app: Flask) -> None:
     from .backup import _cli as backup_cli
     from .bank.cli import bank_cli
@@ -54,6 +106,7 @@ def register_cli(app: Flask) -> None:
     from .rankings.cli import rankings_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(keys_cli)
     app.cli.add_command(attempts_cli)
     app.cli.add_command(rounds_cli)
     app.cli.add_command(rankings_cli)

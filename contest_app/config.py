@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 
 
@@ -95,6 +97,80 @@ KNOWN_WEAK_KEYS = {
     TestingConfig.SECRET_KEY,
     TestingConfig.DATA_KEY,
 }
+
+
+MIN_KEY_LENGTH = 32
+# A key is refused when its characters' Shannon entropy times its length is below this many
+# bits. A random key of 32 characters or more over an alphabet of 16 symbols or more passes
+# with near certainty (a 64-character hex key estimates about 245 bits, a `keys generate` key
+# about 350; only about 1 in 1,000 random 32-character hex keys falls below): what is refused is
+# a typed pattern ("abcdefgh" * 4 estimates 96 bits). No statistic can see that a long
+# passphrase is guessable: keys should come from `keys generate`.
+MIN_KEY_BITS = 100
+# Fewer distinct characters than this is not a random key (a random 64-character hex key
+# shows 13 or more; a random 32-character one, 10 or more but about 1 time in 10,000).
+MIN_KEY_DISTINCT = 10
+KEY_HELP = "Generate fresh keys with: flask --app contest_app keys generate"
+
+
+def estimated_key_bits(value: str) -> float:
+    """Length times the Shannon entropy (bits per character) of the key's own characters."""
+    if not value:
+        return 0.0
+    n = len(value)
+    per_char = -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+    return n * per_char
+
+
+def _smallest_period(value: str) -> int:
+    """The shortest p such that the key is its first p characters repeated (and cut)."""
+    for p in range(1, len(value)):
+        if all(value[i] == value[i - p] for i in range(p, len(value))):
+            return p
+    return len(value)
+
+
+def key_weakness(value: str | None) -> str | None:
+    """Why `value` is not a strong production key, or None when it is. Plain Python."""
+    if not value:
+        return "it is not set"
+    if value in KNOWN_WEAK_KEYS or value.strip().lower() in KNOWN_WEAK_KEYS:
+        return "it is a well-known development or example value"
+    if len(value) < MIN_KEY_LENGTH:
+        return f"it is {len(value)} characters long, at least {MIN_KEY_LENGTH} are needed"
+    period = _smallest_period(value)
+    if period <= len(value) // 2:
+        return f"it repeats a pattern of {period} character(s)"
+    distinct = len(set(value))
+    if distinct < MIN_KEY_DISTINCT:
+        return (f"it uses only {distinct} different characters, at least {MIN_KEY_DISTINCT}"
+                " are needed")
+    steps = sum(1 for a, b in zip(value, value[1:], strict=False) if abs(ord(a) - ord(b)) <= 1)
+    if steps * 2 > len(value) - 1:
+        return "it is mostly runs of equal or consecutive characters (like 'aaaa' or 'abcd')"
+    bits = estimated_key_bits(value)
+    if bits < MIN_KEY_BITS:
+        return f"its estimated entropy is {bits:.0f} bits, at least {MIN_KEY_BITS} are needed"
+    return None
+
+
+def production_key_problems(secret_key: str | None, data_key: str | None) -> list[str]:
+    """Every reason the pair of keys is unfit for production (empty when both are fine)."""
+    problems = []
+    for name, value in (("SECRET_KEY", secret_key), ("DATA_KEY", data_key)):
+        reason = key_weakness(value)
+        if reason:
+            problems.append(f"{name} is too weak for production: {reason}.")
+    if secret_key and secret_key == data_key:
+        problems.append("SECRET_KEY and DATA_KEY are the same: they must be two different keys.")
+    return problems
+
+
+def generate_keys() -> dict[str, str]:
+    """Two fresh, independent keys. Both are URL-safe base64 (no quoting needed in an
+    environment file); DATA_KEY is any string, from which HKDF derives the Fernet and hash
+    keys (participation/crypto.py)."""
+    return {"SECRET_KEY": secrets.token_urlsafe(48), "DATA_KEY": secrets.token_urlsafe(48)}
 
 
 def instance_secret(instance_path: str, name: str) -> str:

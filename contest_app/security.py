@@ -40,6 +40,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
 
 def register_security(app: Flask) -> None:
     from .accounts.models import User
+    from .accounts.services import load_session_user
     from .extensions import db, login_manager
 
     login_manager.login_view = "accounts.login"
@@ -48,10 +49,9 @@ def register_security(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+        # "<id>:<generation>": a locked account, an ended session (logout everywhere, password
+        # change, deactivation) or an old bare "<id>" cookie is simply anonymous.
+        return load_session_user(db.session, user_id)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -54,6 +54,9 @@ class User(UserMixin, db.Model):
     # Staff of the organising board: may take quizzes, never ranked nor awarded.
     is_staff: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id every session and remember cookie carries (see `get_id`): bumping it
+    # ends every session of the account at its next request.
+    session_generation: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
@@ -78,6 +81,29 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:  # Flask-Login: stored in the session and the remember cookie
+        return session_id(self.id, self.session_generation)
+
+
+def session_id(user_id: int, generation: int) -> str:
+    """The id a session carries: "<user id>:<session generation>"."""
+    return f"{user_id}:{generation}"
+
+
+def parse_session_id(value: object) -> tuple[int, int] | None:
+    """(user id, generation) from a session id, or None for anything else, including the bare
+    "<id>" that sessions held before generations existed."""
+    if not isinstance(value, str):
+        return None
+    user_part, sep, generation_part = value.partition(":")
+    if not sep or not user_part.isascii() or not generation_part.isascii():
+        return None
+    if not (user_part.isdigit() and generation_part.isdigit()):
+        return None
+    if len(user_part) > 10 or len(generation_part) > 10:
+        return None
+    return int(user_part), int(generation_part)
 
 
 class UserRole(db.Model):

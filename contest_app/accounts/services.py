@@ -15,9 +15,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import now
 from ..domain import ValidationFailed
+from ..extensions import db
 from ..organiser.models import record
 from ..parsing import MAX_ID
-from .models import ROLES, ApiToken, Unit, User, UserRole
+from .models import ROLES, ApiToken, Unit, User, UserRole, parse_session_id
 from .rules import is_valid_phone, normalise_email, normalise_phone
 
 MIN_PASSWORD = 8
@@ -94,11 +95,84 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password. Every session and API token of the account ends; the caller logs
+    the changing session in again with the new session id."""
     if not check_password_hash(user.password_hash, current):
         raise ValidationFailed(current_password=_l("Mật khẩu hiện tại không đúng."))
     if len(new) < MIN_PASSWORD:
         raise ValidationFailed(new_password=_l("Mật khẩu phải có ít nhất 8 ký tự."))
     user.password_hash = hash_password(new)
+    session = db.session
+    end_sessions(session, user)
+    record(user.id, "user.password_change", user)
+
+
+def end_sessions(session: Session, user: User) -> int:
+    """End every session and remember cookie of `user` (their session id changes) and revoke
+    every API token; returns how many tokens were revoked."""
+    user.session_generation = (user.session_generation or 0) + 1
+    result = session.execute(
+        ApiToken.__table__.delete().where(ApiToken.user_id == user.id))
+    session.flush()
+    return result.rowcount or 0
+
+
+def logout_everywhere(session: Session, user: User) -> None:
+    """"Đăng xuất khỏi mọi thiết bị": every session and API token of the account ends."""
+    tokens = end_sessions(session, user)
+    record(user.id, "user.logout_everywhere", user, None, {"tokens_revoked": tokens})
+
+
+def deactivate_user(session: Session, actor: User | None, user: User,
+                    reason: str | None = None) -> None:
+    """Lock an account: it can no longer log in, and its sessions and API tokens end now."""
+    if actor is not None and actor.id == user.id:
+        raise ValidationFailed(active=_l("Bạn không thể tự khóa tài khoản của chính mình."))
+    was = user.active
+    user.active = False
+    tokens = end_sessions(session, user)
+    record(actor.id if actor else None, "user.deactivate", user, {"active": was},
+           {"active": False, "tokens_revoked": tokens}, reason)
+
+
+def reactivate_user(session: Session, actor: User | None, user: User,
+                    reason: str | None = None) -> None:
+    """Unlock an account; its holder logs in again (old sessions stay ended)."""
+    was = user.active
+    user.active = True
+    session.flush()
+    record(actor.id if actor else None, "user.reactivate", user, {"active": was},
+           {"active": True}, reason)
+
+
+def session_user_id(session: Session, value: object) -> int | None:
+    """The account a session id ("<id>:<generation>") still belongs to: None when the id is
+    malformed or old-style, the account is locked or gone, or its sessions were ended."""
+    parsed = parse_session_id(value)
+    if parsed is None:
+        return None
+    user_id, generation = parsed
+    if user_id > MAX_ID:
+        return None
+    row = session.execute(
+        select(User.active, User.session_generation).where(User.id == user_id)).first()
+    if row is None or not row.active or row.session_generation != generation:
+        return None
+    return user_id
+
+
+def load_session_user(session: Session, value: object) -> User | None:
+    """Flask-Login's user loader: the account of a valid, current session id, else None."""
+    parsed = parse_session_id(value)
+    if parsed is None:
+        return None
+    user_id, generation = parsed
+    if user_id > MAX_ID:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active or user.session_generation != generation:
+        return None
+    return user
 
 
 def set_roles(session: Session, actor: User | None, user: User, roles: set[str]) -> None:

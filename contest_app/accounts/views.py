@@ -88,6 +88,21 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+@bp.route("/dang-xuat-moi-thiet-bi", methods=["POST"])
+@login_required
+def logout_everywhere():
+    services.logout_everywhere(db.session, current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("Bạn đã đăng xuất khỏi mọi thiết bị. Vui lòng đăng nhập lại."), "info")
+    return redirect(url_for(".login"))
+
+
+def _has_remember_cookie() -> bool:
+    return bool(request.cookies.get(
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+
+
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -95,14 +110,19 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.new_password.data
+                current_user._get_current_object(), form.current_password.data,
+                form.new_password.data,
             )
         except ValidationFailed as err:
             db.session.rollback()
             _apply_errors(form, err.fields)
         else:
             db.session.commit()
-            flash(_("Đã đổi mật khẩu."), "success")
+            # Every other session and API token has ended; this one goes on with the new
+            # session id (and a new remember cookie if it had one).
+            login_user(current_user._get_current_object(), remember=_has_remember_cookie())
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc và mọi mã truy "
+                    "cập API đã bị thu hồi."), "success")
             return redirect(url_for("main.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/change_password.html", form=form), status

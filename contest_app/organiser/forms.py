@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from ..parsing import INT4_MAX, coerce_id
 
@@ -32,3 +32,8 @@ class RolesForm(FlaskForm):
     organiser = BooleanField(_l("Ban tổ chức"))
     surveyor = BooleanField(_l("Nhập phiếu khảo sát"))
     is_staff = BooleanField(_l("Thành viên ban tổ chức / tổ giúp việc (không xếp hạng)"))
+
+
+class AccountLockForm(FlaskForm):
+    action = HiddenField(validators=[AnyOf(("lock", "unlock"))])
+    reason = StringField(_l("Lý do (ghi vào nhật ký)"), validators=[Optional(), Length(max=500)])

@@ -17,7 +17,7 @@ from ..domain import ValidationFailed
 from ..extensions import db
 from ..inputs import arg_int
 from ..security import role_required
-from .forms import BlockForm, RolesForm, UnitForm
+from .forms import AccountLockForm, BlockForm, RolesForm, UnitForm
 from .models import AuditEvent, record
 
 bp = Blueprint("organiser", __name__, url_prefix="/ban-to-chuc")
@@ -153,7 +153,37 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(_("Đã cập nhật vai trò của %(name)s.", name=user.full_name), "success")
         return redirect(url_for(".users"))
-    return render_template("organiser/user_edit.html", form=form, user=user)
+    return render_template("organiser/user_edit.html", form=form, user=user,
+                           lock_form=AccountLockForm(
+                               prefix="lock", action="lock" if user.active else "unlock"))
+
+
+@bp.route("/nguoi-dung/<int:user_id>/khoa", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def set_user_active(user_id: int):
+    """Lock or unlock an account; locking ends its sessions and API tokens at once."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = AccountLockForm(prefix="lock")
+    if not form.validate_on_submit():
+        abort(400)
+    actor = current_user._get_current_object()
+    reason = (form.reason.data or "").strip() or None
+    if form.action.data == "lock":
+        try:
+            account_services.deactivate_user(db.session, actor, user, reason)
+        except ValidationFailed as err:
+            db.session.rollback()
+            for message in err.fields.values():
+                flash(str(message), "danger")
+            return redirect(url_for(".edit_user", user_id=user.id))
+        db.session.commit()
+        flash(_("Đã khóa tài khoản của %(name)s; mọi phiên đăng nhập của tài khoản đã kết "
+                "thúc và mọi mã truy cập API đã bị thu hồi.", name=user.full_name), "success")
+    else:
+        account_services.reactivate_user(db.session, actor, user, reason)
+        db.session.commit()
+        flash(_("Đã mở khóa tài khoản của %(name)s.", name=user.full_name), "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
 
 
 @bp.route("/nhat-ky")

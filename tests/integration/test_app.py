@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 
 from contest_app import InsecureConfiguration, create_app
 from contest_app.accounts.models import Unit, User
+from contest_app.config import generate_keys
 from contest_app.extensions import db, limiter
 from tests.conftest import csrf_token, login, make_test_config
 
@@ -42,7 +43,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path) -
 
 def test_production_sets_secure_cookie_flags(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
-    prod = create_app({"ENV_NAME": "production", "SECRET_KEY": "k" * 48, "DATA_KEY": "d" * 48,
+    prod = create_app({"ENV_NAME": "production", **generate_keys(),
                        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "p.db")})
     assert prod.config["SESSION_COOKIE_SECURE"] is True
     assert prod.config["REMEMBER_COOKIE_SECURE"] is True
