@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import ValidationFailed
 from ..extensions import db, limiter
+from ..security import safe_next
 from . import services
 from .forms import ChangePasswordForm, LoginForm, RegistrationForm
 
@@ -17,11 +16,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/tai-khoan")
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return safe_next(request.args.get("next"), default)
 
 
 def _apply_errors(form, errors: dict) -> None:
