@@ -293,3 +293,22 @@ def test_lock_is_stored_with_its_end_time(app, clock, make_user) -> None:
         assert row.failures == 5
         assert row.locked_until == clock.now() + timedelta(seconds=30)
         assert "@" not in row.email_hash and len(row.email_hash) == 64
+
+
+def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(app, make_user, limited) -> None:
+    """Rotating X-Forwarded-For does not give a direct client fresh limits; behind a trusted
+    proxy (TRUSTED_PROXIES=1) the address the proxy saw is the one counted."""
+    user = make_user()
+    body = {"email": user.email, "password": PASSWORD}
+    direct = limited(LOGIN_RATE_LIMIT="2 per minute").test_client()
+    statuses = [direct.post("/api/v1/tokens", json=body,
+                            headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+                for n in range(3)]
+    assert statuses == [201, 201, 429]
+    limiter.reset()
+    proxied = limited(LOGIN_RATE_LIMIT="2 per minute", TRUSTED_PROXIES=1).test_client()
+    statuses = [proxied.post("/api/v1/tokens", json=body,
+                             environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                             headers={"X-Forwarded-For": f"203.0.113.{n % 2}"}).status_code
+                for n in range(5)]
+    assert statuses == [201, 201, 201, 201, 429]
