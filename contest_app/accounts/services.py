@@ -159,6 +159,9 @@ def _record_failure(session: Session, key: str, throttle: LoginThrottle | None,
                                    populate_existing=True)
             if throttle is None:  # pragma: no cover - the row was deleted in between
                 return
+            wait = seconds_until(throttle.locked_until, moment)
+            if wait:  # the racing failure set the lock: refused like any locked attempt
+                raise LoginLocked(throttle.locked_until, wait) from None
     failures = failures_so_far(throttle.failures, throttle.last_failure_at, moment) + 1
     throttle.failures = failures
     throttle.last_failure_at = moment

@@ -6,6 +6,7 @@ Redis when RATELIMIT_STORAGE_URI names it."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -312,3 +313,39 @@ def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(app, make_user, limi
                              headers={"X-Forwarded-For": f"203.0.113.{n % 2}"}).status_code
                 for n in range(5)]
     assert statuses == [201, 201, 201, 201, 429]
+
+
+def test_parallel_failures_are_all_counted(app, clock) -> None:
+    """Eight workers failing at once on one address (first failure included) never error and
+    lose no count: the row is locked for update, a racing first insert falls back to it, the
+    fifth failure sets the lock and the three after it are refused without counting."""
+    import threading
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("true parallel writers need PostgreSQL (SQLite serialises them)")
+    barrier = threading.Barrier(8)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        with app.test_request_context():
+            try:
+                barrier.wait()
+                with contextlib.suppress(account_services.LoginLocked):
+                    account_services.authenticate(db.session, "dong-thoi@example.vn", "sai")
+                db.session.commit()
+            except BaseException as err:  # noqa: BLE001 - reported below
+                errors.append(err)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with app.app_context():
+        row = db.session.scalar(select(LoginThrottle))
+        assert row.failures == 5
+        assert row.locked_until == clock.now() + timedelta(seconds=30)
