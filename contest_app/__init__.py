@@ -31,6 +31,12 @@ def create_app(config: type[Config] | dict[str, Any] | str | None = None) -> Fla
         static_folder=str(ROOT / "static"),
     )
     _configure(app, config)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:  # behind that many reverse proxies: the client address is theirs to tell
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies)
     _register_extensions(app)
     _register_blueprints(app)
     _register_shell(app)

@@ -30,7 +30,14 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none,
+    # the header is ignored and the socket's address is the client's).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Per client address, shared by the login page and POST /api/v1/tokens.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Per client address, shared by the registration page and POST /api/v1/users.
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT",
+                                             "10 per minute;100 per hour")
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = False
     SESSION_COOKIE_HTTPONLY = True

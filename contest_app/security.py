@@ -1,10 +1,12 @@
-"""Role checks, security headers and the Content-Security-Policy."""
+"""Role checks, security headers, the Content-Security-Policy and the one rule for `next`."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort
 from flask_login import current_user
@@ -16,6 +18,31 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def safe_next(value: str | None, default: str) -> str:
+    r"""The redirect target named by a `next` parameter if it is a local path, else `default`.
+
+    `value` is the parameter as Werkzeug gives it (percent-decoded once). Control and format
+    characters are removed wherever they are (browsers drop tab, CR and LF inside URLs, so
+    `/\t/evil.example` would become `//evil.example`) and surrounding whitespace is stripped.
+    What is left must be printable ASCII without spaces, start with one `/` (not `//` nor `/\`),
+    contain no backslash, and have neither a scheme nor a host. Anything else gives `default`,
+    which callers build with `url_for`."""
+    if not value:
+        return default
+    cleaned = "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cf")).strip()
+    if not cleaned or any(not ("!" <= c <= "~") for c in cleaned):
+        return default
+    if not cleaned.startswith("/") or cleaned.startswith(("//", "/\\")) or "\\" in cleaned:
+        return default
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return default
+    if parts.scheme or parts.netloc:
+        return default
+    return cleaned
 
 
 def role_required(*roles: str) -> Callable[[F], F]:

@@ -126,3 +126,15 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=now)
     expires_at: Mapped[datetime]
+
+
+class LoginThrottle(db.Model):
+    """Consecutive failed logins for one e-mail address, shared by every worker and client
+    address. Keyed by the SHA-256 of the normalised address, so an unknown address is counted
+    (and refused) exactly like a known one and no typed address is stored in clear."""
+
+    __tablename__ = "login_throttle"
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+    locked_until: Mapped[datetime | None]

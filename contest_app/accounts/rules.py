@@ -1,9 +1,11 @@
-"""Pure account rules: phone and CCCD formats, name normalisation."""
+"""Pure account rules: phone and CCCD formats, name normalisation, login-failure delays."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from datetime import datetime
 
 PHONE_RE = re.compile(r"^0\d{9}$")
 CCCD_RE = re.compile(r"^\d{12}$")
@@ -45,3 +47,42 @@ def mask_phone(phone: str | None) -> str:
     if not phone or len(phone) < 7:
         return ""
     return phone[:4] + "***" + phone[-3:]
+
+
+# --- Login failures ------------------------------------------------------------------------
+# Failed logins are counted per e-mail address (known or not, so the answer never tells whether
+# an account exists). From the LOCK_AFTER-th failure on, the address refuses logins for a delay
+# that starts at LOCK_FIRST_SECONDS and doubles with every further failure, capped at
+# LOCK_MAX_SECONDS. A success resets the count; failures older than FAILURE_MEMORY_SECONDS are
+# forgotten.
+
+LOCK_AFTER = 5
+LOCK_FIRST_SECONDS = 30
+LOCK_MAX_SECONDS = 15 * 60
+FAILURE_MEMORY_SECONDS = 24 * 3600
+
+
+def lock_seconds(failures: int, after: int = LOCK_AFTER, first: int = LOCK_FIRST_SECONDS,
+                 cap: int = LOCK_MAX_SECONDS) -> int:
+    """How long an address refuses logins after its `failures`-th consecutive failure
+    (0: not locked)."""
+    if failures < after:
+        return 0
+    doublings = min(failures - after, 32)  # bounded: 2**32 * first is far beyond any cap
+    return min(cap, first * 2**doublings)
+
+
+def failures_so_far(previous: int, last_failure_at: datetime | None, now: datetime,
+                    memory: int = FAILURE_MEMORY_SECONDS) -> int:
+    """The failure count to build on: `previous`, or 0 when the last failure is forgotten."""
+    if last_failure_at is None or (now - last_failure_at).total_seconds() >= memory:
+        return 0
+    return max(previous, 0)
+
+
+def seconds_until(locked_until: datetime | None, now: datetime) -> int:
+    """Whole seconds (rounded up) until `locked_until`; 0 when it has passed."""
+    if locked_until is None:
+        return 0
+    remaining = (locked_until - now).total_seconds()
+    return max(0, math.ceil(remaining))

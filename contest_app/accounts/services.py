@@ -14,12 +14,19 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import now
-from ..domain import ValidationFailed
+from ..domain import DomainError, ValidationFailed
 from ..extensions import db
 from ..organiser.models import record
 from ..parsing import MAX_ID
-from .models import ROLES, ApiToken, Unit, User, UserRole, parse_session_id
-from .rules import is_valid_phone, normalise_email, normalise_phone
+from .models import ROLES, ApiToken, LoginThrottle, Unit, User, UserRole, parse_session_id
+from .rules import (
+    failures_so_far,
+    is_valid_phone,
+    lock_seconds,
+    normalise_email,
+    normalise_phone,
+    seconds_until,
+)
 
 MIN_PASSWORD = 8
 
@@ -87,11 +94,83 @@ def register(session: Session, data: Registration) -> User:
     return user
 
 
+class LoginLocked(DomainError):
+    """Too many consecutive failed logins for this e-mail address: refused until
+    `locked_until` (the caller tells the person when to retry)."""
+
+    code = "login_locked"
+    persist = True  # the failure that set the lock must be kept
+
+    def __init__(self, locked_until: datetime, retry_after: int) -> None:
+        super().__init__()
+        self.locked_until = locked_until
+        self.retry_after = retry_after
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def dummy_password_hash() -> str:
+    """A hash of a random password made like every real one (same method and parameters), so
+    checking a password for an unknown address costs what it costs for a known one."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(secrets.token_urlsafe(24)))
+    return _DUMMY_HASH[0]
+
+
+def _email_key(email: str) -> str:
+    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None; the answer and the work done
+    are the same whether or not the address has an account. Failures are counted per address
+    in the database (every worker, every client address): from the fifth in a row the address
+    is refused with LoginLocked for a delay that grows (accounts/rules.py); a success resets
+    the count. The caller commits in both cases."""
+    moment = now()
+    key = _email_key(email)
+    throttle = session.get(LoginThrottle, key, with_for_update=True)
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        return None
-    return user
+    # Always exactly one hash check, against the account's hash or the dummy one.
+    valid = check_password_hash(user.password_hash if user else dummy_password_hash(),
+                                password)
+    if throttle is not None:
+        wait = seconds_until(throttle.locked_until, moment)
+        if wait:
+            raise LoginLocked(throttle.locked_until, wait)
+    if user is not None and user.active and valid:
+        if throttle is not None:
+            session.delete(throttle)
+            session.flush()
+        return user
+    _record_failure(session, key, throttle, moment)
+    return None
+
+
+def _record_failure(session: Session, key: str, throttle: LoginThrottle | None,
+                    moment: datetime) -> None:
+    if throttle is None:
+        try:
+            with session.begin_nested():
+                throttle = LoginThrottle(email_hash=key, failures=0, last_failure_at=moment)
+                session.add(throttle)
+        except IntegrityError:  # another worker counted the first failure at the same time
+            throttle = session.get(LoginThrottle, key, with_for_update=True,
+                                   populate_existing=True)
+            if throttle is None:  # pragma: no cover - the row was deleted in between
+                return
+            wait = seconds_until(throttle.locked_until, moment)
+            if wait:  # the racing failure set the lock: refused like any locked attempt
+                raise LoginLocked(throttle.locked_until, wait) from None
+    failures = failures_so_far(throttle.failures, throttle.last_failure_at, moment) + 1
+    throttle.failures = failures
+    throttle.last_failure_at = moment
+    delay = lock_seconds(failures)
+    throttle.locked_until = moment + timedelta(seconds=delay) if delay else None
+    session.flush()
+    if delay:
+        raise LoginLocked(throttle.locked_until, delay)
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain import ValidationFailed
 from ..extensions import db, limiter
+from ..i18n import format_dt
+from ..security import safe_next
 from . import services
 from .forms import ChangePasswordForm, LoginForm, RegistrationForm
 
@@ -17,11 +27,31 @@ bp = Blueprint("accounts", __name__, url_prefix="/tai-khoan")
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return safe_next(request.args.get("next"), default)
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+# One counter per client address for each, whichever door (page or API) is used.
+login_rate_limit = limiter.shared_limit(login_limit, scope="login", methods=["POST"])
+registration_rate_limit = limiter.shared_limit(registration_limit, scope="registration",
+                                               methods=["POST"])
+
+
+def locked_message(err: services.LoginLocked) -> str:
+    """When a locked address may try again, in words and as a time of day."""
+    seconds = err.retry_after
+    wait = (_("%(n)s giây", n=seconds) if seconds < 60
+            else _("%(n)s phút", n=-(-seconds // 60)))
+    return _("Email này đã đăng nhập sai quá nhiều lần liên tiếp. Vui lòng thử lại sau "
+             "%(wait)s (lúc %(time)s).", wait=wait,
+             time=format_dt(err.locked_until, "%H:%M:%S"))
 
 
 def _apply_errors(form, errors: dict) -> None:
@@ -32,6 +62,7 @@ def _apply_errors(form, errors: dict) -> None:
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
+@registration_rate_limit
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -60,18 +91,23 @@ def register():
     return render_template("accounts/register.html", form=form), status
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/dang-nhap", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@login_rate_limit
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.email.data, form.password.data)
+        try:
+            user = services.authenticate(db.session, form.email.data, form.password.data)
+        except services.LoginLocked as err:
+            db.session.commit()
+            form.password.errors = [locked_message(err)]
+            response: Response = make_response(
+                render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(err.retry_after)
+            return response
+        db.session.commit()  # the failure counted, or the count reset
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("Đăng nhập thành công."), "success")

@@ -9,8 +9,9 @@ from flask import current_app, jsonify, request
 
 from .. import clock
 from ..accounts import services as account_services
+from ..accounts.views import locked_message, login_rate_limit, registration_rate_limit
 from ..caching import public_page
-from ..extensions import db, limiter
+from ..extensions import db
 from ..participation.documents import contest_documents
 from ..quiz import rules as quiz_rules
 from ..quiz import services as quiz
@@ -158,16 +159,20 @@ ATTEMPT = {
 
 # --- Accounts ----------------------------------------------------------------------------
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/tokens", methods=["POST"])
-@limiter.limit(_login_limit)
-@operation("/api/v1/tokens", "post", "Get a bearer token", {201: TOKEN, 401: E, 422: E},
-           body=TOKEN_REQUEST, auth=False)
+@login_rate_limit
+@operation("/api/v1/tokens", "post", "Get a bearer token",
+           {201: TOKEN, 401: E, 422: E, 429: E}, body=TOKEN_REQUEST, auth=False)
 def create_token(payload: dict[str, Any]):
-    user = account_services.authenticate(db.session, payload["email"], payload["password"])
+    try:
+        user = account_services.authenticate(db.session, payload["email"], payload["password"])
+    except account_services.LoginLocked as err:
+        db.session.commit()
+        response = jsonify(error={"code": err.code, "message": locked_message(err)})
+        response.status_code = 429
+        response.headers["Retry-After"] = str(err.retry_after)
+        return response
+    db.session.commit()  # the failure counted, or the count reset
     if user is None:
         raise Unauthorized()
     token, expires = account_services.issue_token(
@@ -188,7 +193,8 @@ def revoke_token():
 
 
 @bp.route("/users", methods=["POST"])
-@operation("/api/v1/users", "post", "Register a participant", {201: USER, 422: E},
+@registration_rate_limit
+@operation("/api/v1/users", "post", "Register a participant", {201: USER, 422: E, 429: E},
            body=USER_REQUEST, auth=False)
 def create_user(payload: dict[str, Any]):
     data = account_services.Registration(

@@ -8,6 +8,7 @@ from ..caching import public_page
 from ..clock import now
 from ..extensions import db
 from ..quiz import services as quiz_services
+from ..security import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -23,10 +24,7 @@ def index():
 
 @bp.route("/ngon-ngu/<code>")
 def set_language(code: str):
-    target = request.args.get("next") or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    response = redirect(target)
+    response = redirect(safe_next(request.args.get("next"), url_for("main.index")))
     if code in ("vi", "en"):
         response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

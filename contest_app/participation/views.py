@@ -12,16 +12,11 @@ from ..errors import ERRORS
 from ..extensions import db
 from ..inputs import form_int
 from ..quiz import services as quiz
+from ..security import safe_next
 from . import documents, services
 from .forms import JoinForm
 
 bp = Blueprint("participation", __name__)
-
-
-def _safe_next(value: str | None) -> str | None:
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return None
 
 
 @bp.route("/cuoc-thi/<int:contest_id>/tham-gia", methods=["GET", "POST"])
@@ -55,8 +50,8 @@ def join(contest_id: int):
                 flash(_("Bạn đã tham gia cuộc thi, bảng %(name)s.", name=board.name), "success")
             else:
                 flash(_("Bạn đã tham gia cuộc thi."), "success")
-            return redirect(_safe_next(request.args.get("next"))
-                            or url_for("quiz.contest", contest_id=contest.id))
+            return redirect(safe_next(request.args.get("next"),
+                                      url_for("quiz.contest", contest_id=contest.id)))
     elif request.method == "POST":
         code = 422
     for name, message in errors.items():
