@@ -60,8 +60,9 @@ def get_round(session: Session, round_id: int, include_unpublished: bool = False
 
 
 def round_status(rnd: Round, now: datetime) -> str:
-    if rnd.kind == ROUND_PRACTICE:
-        return rules.round_status(now, rnd.opens_at, None)
+    """A practice round normally has no closing time (the organiser's form clears it); one
+    set anyway closes it: that is how the demo keeps a practice round closed while the
+    practice pool is too small."""
     return rules.round_status(now, rnd.opens_at, rnd.closes_at)
 
 
