@@ -150,6 +150,8 @@ def test_demo_loads_with_a_closed_practice_round_when_the_pool_is_too_small(
             services.start_attempt(db.session, user.id, practice.id, clock.now(), 5)
         db.session.rollback()
         practice_id = practice.id
+    page = app.test_client().get(f"/vong-thi/{practice_id}")
+    assert page.status_code == 200 and "Đã kết thúc" in page.get_data(as_text=True)
     # Nine practice questions are still too few; ten open the round on the next run.
     practice_pool["n"] = 9
     again = app.test_cli_runner().invoke(args=["demo"])
