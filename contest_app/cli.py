@@ -77,8 +77,11 @@ def demo_command() -> None:
     """Load demo units, accounts and contest (idempotent) and print the demo logins."""
     from .demo import load_demo
 
-    logins = load_demo(db.session)
+    notes: list[str] = []
+    logins = load_demo(db.session, notes)
     db.session.commit()
+    for note in notes:
+        click.echo(note)
     click.echo("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:")
     for email, password, roles in logins:
         click.echo(f"  {email:<22} {password}   ({roles})")

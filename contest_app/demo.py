@@ -77,14 +77,15 @@ def load_users(session: Session, units: dict[str, Unit]) -> list[tuple[str, str,
     return logins
 
 
-def load_demo(session: Session) -> list[tuple[str, str, str]]:
+def load_demo(session: Session, notes: list[str] | None = None) -> list[tuple[str, str, str]]:
+    """Load everything; lines worth telling the operator are appended to `notes`."""
     units = load_units(session)
     logins = load_users(session, units)
     from .initiatives.demo import load_demo_initiatives
     from .quiz.demo import load_demo_contest
     from .surveys.demo import load_demo_survey
 
-    load_demo_contest(session)
+    load_demo_contest(session, notes)
     load_demo_initiatives(session)
     load_demo_survey(session)
     return logins

@@ -28,6 +28,11 @@ ERRORS: dict[str, tuple[int, object]] = {
         409,
         _l("Ngân hàng câu hỏi chưa đủ câu để tạo đề cho vòng thi này. Vui lòng báo ban tổ chức."),
     ),
+    "practice_pool_too_small": (
+        409,
+        _l("Vòng thi thử chưa thể bắt đầu: kho câu hỏi dành cho thi thử chưa đủ câu để tạo "
+           "đề. Vui lòng báo ban tổ chức."),
+    ),
     "board_required": (409, _l("Bạn cần chọn bảng thi trước khi bắt đầu làm bài.")),
     "round_locked": (
         409, _l("Vòng thi đã có bài làm nên chỉ được sửa thời gian kết thúc.")

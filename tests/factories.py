@@ -24,11 +24,12 @@ def question(
     session: Session, key: str, topic_row: Topic, difficulty: str = "easy",
     correct: list[int] | None = None, options: list[str] | None = None, multiple: bool = False,
     status: str = "approved", weight: int = 1, text: str | None = None,
+    pool: str = "official", group: str = "",
 ) -> Question:
     options = options or [f"{key} phương án {c}" for c in "ABCD"]
     correct = correct if correct is not None else [0]
     q = Question(key=key, topic_id=topic_row.id, difficulty=difficulty, status=status,
-                 current_version=1, search_text=key.lower())
+                 current_version=1, search_text=key.lower(), pool=pool, draw_group=group)
     session.add(q)
     session.flush()
     content = f"{key}|{text}|{options}|{correct}"
@@ -42,10 +43,13 @@ def question(
     return q
 
 
-def bank(session: Session, n: int = 12, topic_key: str = "procedures") -> list[Question]:
+def bank(session: Session, n: int = 12, topic_key: str = "procedures",
+         pool: str = "official") -> list[Question]:
+    """`n` approved questions of one topic; a practice bank's keys carry a "P" prefix."""
     t = topic(session, topic_key)
-    return [question(session, f"{topic_key.upper()}-{i:03d}", t,
-                     difficulty=("easy", "medium", "hard")[i % 3], correct=[i % 4])
+    prefix = "P" if pool == "practice" else ""
+    return [question(session, f"{prefix}{topic_key.upper()}-{i:03d}", t,
+                     difficulty=("easy", "medium", "hard")[i % 3], correct=[i % 4], pool=pool)
             for i in range(1, n + 1)]
 
 

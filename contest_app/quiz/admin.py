@@ -22,7 +22,7 @@ from .models import (
     ExtraTime,
     Round,
 )
-from .services import close_round_attempts, round_has_attempts
+from .services import close_round_attempts, pool_shortfall, round_has_attempts
 
 RULE_FIELDS = ("kind", "opens_at", "question_count", "time_limit_s", "max_attempts",
                "counting", "reveal", "prediction_kind")
@@ -81,6 +81,41 @@ def _check_lines(data: RoundData) -> None:
                 total=total, n=data.question_count))
 
 
+def practice_pool_problem(session: Session, kind: str,
+                          lines: list[tuple[int | None, int | None, str | None, int]],
+                          question_count: int) -> str | None:
+    """For a practice round: why its blueprint cannot be filled from the practice pool (a
+    Vietnamese sentence naming how many practice questions exist and how many are needed), or
+    None. Official rounds are checked by the draw itself."""
+    if kind != "practice":
+        return None
+    short = pool_shortfall(session, kind, lines, question_count)
+    if short is None:
+        return None
+    from flask_babel import gettext as _
+
+    message = _("Vòng thi thử chỉ lấy câu hỏi dùng cho luyện tập (không bao giờ lấy câu của "
+                "vòng chính thức). Kho hiện có %(available)s câu hỏi luyện tập đã duyệt, nhưng "
+                "đề cần %(needed)s câu. Hãy bổ sung và duyệt thêm câu hỏi luyện tập, hoặc giảm "
+                "số câu của vòng thi thử.",
+                available=short.pool_size, needed=short.question_count)
+    redundant = (short.topic_id is None and short.difficulty is None
+                 and (short.needed, short.available) == (short.question_count, short.pool_size))
+    if not redundant:
+        from ..bank.forms import DIFFICULTY_LABELS
+        from ..bank.models import Topic
+
+        topic = session.get(Topic, short.topic_id) if short.topic_id else None
+        what = ", ".join(str(part) for part in (
+            topic.name if topic else _("mọi chủ đề"),
+            DIFFICULTY_LABELS.get(short.difficulty or "", _("mọi mức độ"))))
+        message += " " + _("Dòng cơ cấu đề “%(what)s” cần %(needed)s câu nhưng chỉ có "
+                           "%(available)s câu luyện tập phù hợp (các câu cùng nhóm chỉ tính "
+                           "một).", what=what, needed=short.needed,
+                           available=short.available)
+    return message
+
+
 def _same_time(a: datetime | None, b: datetime | None) -> bool:
     """Equal to the minute (the form's resolution: a round closed "now" keeps its seconds)."""
     if a is None or b is None:
@@ -125,6 +160,9 @@ def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | N
                    {"closes_at": rnd.closes_at.isoformat() if rnd.closes_at else None,
                     "title": rnd.title})
             return rnd
+    problem = practice_pool_problem(session, data.kind, data.lines, data.question_count)
+    if problem is not None:
+        raise ValidationFailed(lines=problem)
     creating = rnd is None
     changed = [] if rnd is None else changed_fields(rnd, data)
     if rnd is None:

@@ -161,6 +161,11 @@ def round_edit(contest_id: int, round_id: int | None = None):
             return redirect(url_for(".round_edit", contest_id=contest.id, round_id=saved.id))
     elif request.method == "POST":
         status = 422
+    pool_problem = None
+    if rnd is not None and rnd.kind == "practice" and status == 200:
+        pool_problem = admin.practice_pool_problem(db.session, rnd.kind,
+                                                   quiz_services.round_lines(rnd),
+                                                   rnd.question_count)
     extra_form = ExtraTimeForm(prefix="extra")
     grants = []
     in_progress = 0
@@ -176,7 +181,7 @@ def round_edit(contest_id: int, round_id: int | None = None):
                            locked=locked, frozen=frozen, extra_form=extra_form, grants=grants,
                            round_state=(quiz_services.round_status(rnd, clock.now())
                                         if rnd else None),
-                           in_progress=in_progress), status
+                           in_progress=in_progress, pool_problem=pool_problem), status
 
 
 @bp.route("/<int:contest_id>/vong-thi/<int:round_id>/cong-gio", methods=["POST"])

@@ -1,5 +1,6 @@
 """The demo contest: the shipped bank imported, four weekly rounds (Monday 10:00 to the next
-Monday 09:00, Asia/Ho_Chi_Minh) with the first one open now, and a practice round."""
+Monday 09:00, Asia/Ho_Chi_Minh) with the first one open now, and a practice round ("Thi thử")
+drawing only from the practice pool."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ DEMO_BOARDS = ["Cán bộ, công chức, viên chức", "Người dân"]
 # Per round and board: 1 first, 2 second, 3 third and 5 consolation prizes; per round, one
 # collective prize of each level for units.
 DEMO_PRIZES = {1: 1, 2: 2, 3: 3, 4: 5}
+
+DEMO_PRACTICE_TITLE = "Thi thử"
+DEMO_PRACTICE_COUNT = 10  # questions per practice attempt, all from the practice pool
 
 DEMO_TITLE = "Cuộc thi trực tuyến tìm hiểu chính sách, pháp luật về cải cách hành chính"
 DEMO_RULES = "\n".join([
@@ -45,11 +49,41 @@ def weekly_opening(now: datetime, tz: ZoneInfo) -> datetime:
     return opens
 
 
-def load_demo_contest(session: Session) -> Contest | None:
-    """Import the shipped bank and create the demo contest (once)."""
+def _park_or_open_practice(session: Session, contest: Contest, notes: list[str]) -> None:
+    """The demo's practice round is open while the practice pool can fill it; otherwise it
+    stays closed (a closing time in the past) with a note saying why. Run again once the
+    pool has grown, the demo opens it."""
+    from .services import pool_shortfall, round_lines
+
+    rnd = next((r for r in contest.rounds if r.kind == "practice"
+                and r.title == DEMO_PRACTICE_TITLE), None)
+    if rnd is None:
+        return
+    short = pool_shortfall(session, rnd.kind, round_lines(rnd), rnd.question_count)
+    if short is None:
+        if rnd.closes_at is not None:
+            rnd.closes_at = None
+            notes.append(f"Đã mở vòng “{rnd.title}”: kho câu hỏi luyện tập đã đủ "
+                         f"{rnd.question_count} câu.")
+        return
+    if rnd.closes_at is None:
+        rnd.closes_at = clock.now()
+    notes.append(f"Vòng “{rnd.title}” đã được tạo nhưng đang đóng: kho câu hỏi luyện tập "
+                 f"(pool: practice) mới có {short.pool_size} câu đã duyệt, cần "
+                 f"{rnd.question_count} câu. Thêm câu hỏi luyện tập rồi chạy lại lệnh demo "
+                 f"để mở vòng này.")
+
+
+def load_demo_contest(session: Session, notes: list[str] | None = None) -> Contest | None:
+    """Import the shipped bank and create the demo contest (once). Lines worth telling the
+    operator (a practice round left closed, and why) are appended to `notes`."""
+    notes = notes if notes is not None else []
     bank_services.import_path(session, current_app.config["QUESTION_BANK_PATH"])
+    session.flush()
     existing = session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
     if existing is not None:
+        _park_or_open_practice(session, existing, notes)
+        session.flush()
         return existing
     tz = ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
     contest = Contest(
@@ -91,10 +125,14 @@ def load_demo_contest(session: Session) -> Contest | None:
                 session.add(PrizeTier(contest_id=contest.id, round_id=rnd.id, board_id=board.id,
                                       kind="unit", level=level, name=PRIZE_NAMES[level],
                                       count=1))
+    # Practice rounds reveal the key after submit: they draw only the practice pool.
     session.add(Round(
-        contest_id=contest.id, kind="practice", title="Thi thử", position=10, opens_at=None,
-        closes_at=None, question_count=10, time_limit_s=10 * 60, max_attempts=None,
-        counting="best", reveal="after_submit",
+        contest_id=contest.id, kind="practice", title=DEMO_PRACTICE_TITLE, position=10,
+        opens_at=None, closes_at=None, question_count=DEMO_PRACTICE_COUNT,
+        time_limit_s=10 * 60, max_attempts=None, counting="best", reveal="after_submit",
     ))
+    session.flush()
+    session.refresh(contest)
+    _park_or_open_practice(session, contest, notes)
     session.flush()
     return contest

@@ -40,6 +40,13 @@ class BankTooSmall(DomainError):
     code = "bank_too_small"
 
 
+class PracticePoolTooSmall(BankTooSmall):
+    """A practice round's blueprint cannot be filled from the practice pool (never from the
+    official one, whose keys a practice round would reveal)."""
+
+    code = "practice_pool_too_small"
+
+
 class BoardRequired(DomainError):
     code = "board_required"
 
@@ -58,6 +65,15 @@ class RoundFrozen(DomainError):
 
 # --- Drawing ------------------------------------------------------------------------------
 
+POOL_OFFICIAL = "official"
+POOL_PRACTICE = "practice"
+
+
+def pool_for_round(kind: str) -> str:
+    """The pool a round draws from: practice rounds the practice pool, every other round the
+    official pool. Nothing else (no blueprint line, no setting) chooses it."""
+    return POOL_PRACTICE if kind == POOL_PRACTICE else POOL_OFFICIAL
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -69,6 +85,8 @@ class Candidate:
     difficulty: str
     option_count: int
     multiple: bool = False
+    pool: str = POOL_OFFICIAL
+    group: str | None = None  # two questions of one group never share an attempt
 
 
 @dataclass(frozen=True)
@@ -107,36 +125,56 @@ def draw_questions(
     blueprint: Sequence[BlueprintSpec],
     seed: int,
     seen: Mapping[int, int] | None = None,
+    pool: str = POOL_OFFICIAL,
 ) -> list[DrawnItem]:
     """Draw questions by the blueprint, shuffle their order and their options.
 
-    The same inputs and seed always give the same draw. Questions the participant has been shown
-    before (`seen`: question id -> times shown) are avoided while the bank allows it; otherwise
-    the least-seen come first. The most specific blueprint lines are served first so that a
-    general line never takes a question a specific line needs. Raises BankTooSmall."""
+    Only candidates of `pool` are drawn (the round's pool, `pool_for_round`): they are filtered
+    before any blueprint line is served, so no line can reach the other pool. Two questions of
+    the same (non-empty) group never appear together: once one is picked, its siblings leave
+    the pool of every later line. The same inputs and seed always give the same draw.
+    Questions the participant has been shown before (`seen`: question id -> times shown) are
+    avoided while the bank allows it; otherwise the least-seen come first. The most specific
+    blueprint lines are served first so that a general line never takes a question a specific
+    line needs. Raises BankTooSmall (PracticePoolTooSmall for the practice pool)."""
     rng = random.Random(seed)
     seen = seen or {}
     ordered = sorted(
-        (c for c in candidates), key=lambda c: c.question_id
+        (c for c in candidates if c.pool == pool), key=lambda c: c.question_id
     )  # input order never matters
+    too_small = PracticePoolTooSmall if pool == POOL_PRACTICE else BankTooSmall
     taken: set[int] = set()
+    used_groups: set[str] = set()
     chosen: list[Candidate] = []
     lines = sorted(enumerate(blueprint), key=lambda pair: (-pair[1].specificity, pair[0]))
     for _, line in lines:
         if line.count <= 0:
             continue
-        pool = [c for c in ordered if c.question_id not in taken and line.matches(c)]
-        if len(pool) < line.count:
-            raise BankTooSmall(
-                f"blueprint line needs {line.count}, bank has {len(pool)}",
+        line_pool = [c for c in ordered if c.question_id not in taken
+                     and not (c.group and c.group in used_groups) and line.matches(c)]
+        # Questions of one group count once: at most one of them can be picked.
+        available = len({("g", c.group) if c.group else ("q", c.question_id)
+                         for c in line_pool})
+        if available < line.count:
+            raise too_small(
+                f"blueprint line needs {line.count}, {pool} pool has {available}",
                 needed=line.count,
-                available=len(pool),
+                available=available,
+                pool_size=len(ordered),
                 topic_id=line.topic_id,
                 difficulty=line.difficulty,
             )
-        rng.shuffle(pool)
-        pool.sort(key=lambda c: seen.get(c.question_id, 0))  # stable: random among equals
-        picked = pool[: line.count]
+        rng.shuffle(line_pool)
+        line_pool.sort(key=lambda c: seen.get(c.question_id, 0))  # stable: random among equals
+        picked: list[Candidate] = []
+        for c in line_pool:
+            if c.group:
+                if c.group in used_groups:
+                    continue
+                used_groups.add(c.group)
+            picked.append(c)
+            if len(picked) == line.count:
+                break
         taken.update(c.question_id for c in picked)
         chosen.extend(picked)
     rng.shuffle(chosen)
@@ -146,6 +184,25 @@ def draw_questions(
         rng.shuffle(order)
         items.append(DrawnItem(position, c.question_id, c.version_id, tuple(order), c.multiple))
     return items
+
+
+def pool_shortfall(
+    candidates: Sequence[Candidate],
+    blueprint: Sequence[BlueprintSpec],
+    pool: str,
+    seeds: Iterable[int] = range(1, 33),
+) -> BankTooSmall | None:
+    """Can the blueprint be filled from `pool`? None when it can, else the error a draw would
+    raise. The draw is greedy and groups may make it depend on the seed, so a fixed sample of
+    seeds is tried (deterministic; any failure counts). Without groups one draw decides."""
+    if not any(c.group for c in candidates if c.pool == pool):
+        seeds = [1]
+    for seed in seeds:
+        try:
+            draw_questions(candidates, blueprint, seed, None, pool)
+        except BankTooSmall as err:
+            return err
+    return None
 
 
 def new_seed(rng: random.Random | None = None) -> int:

@@ -60,8 +60,9 @@ def get_round(session: Session, round_id: int, include_unpublished: bool = False
 
 
 def round_status(rnd: Round, now: datetime) -> str:
-    if rnd.kind == ROUND_PRACTICE:
-        return rules.round_status(now, rnd.opens_at, None)
+    """A practice round normally has no closing time (the organiser's form clears it); one
+    set anyway closes it: that is how the demo keeps a practice round closed while the
+    practice pool is too small."""
     return rules.round_status(now, rnd.opens_at, rnd.closes_at)
 
 
@@ -100,6 +101,53 @@ def blueprint_for(rnd: Round, board_id: int | None) -> list[rules.BlueprintSpec]
     return [rules.BlueprintSpec(line.count, line.topic_id, line.difficulty) for line in lines]
 
 
+def blueprints_of(lines: list[tuple[int | None, int | None, str | None, int]],
+                  question_count: int) -> list[list[rules.BlueprintSpec]]:
+    """Every distinct blueprint a round's lines (board, topic, difficulty, count) give: the
+    shared one (or "any `question_count` questions") and each board's own."""
+    def specs(rows: list) -> list[rules.BlueprintSpec]:
+        return [rules.BlueprintSpec(n, t, d) for _, t, d, n in rows]
+
+    shared = specs([ln for ln in lines if ln[0] is None]) or [
+        rules.BlueprintSpec(count=question_count)]
+    boards = sorted({ln[0] for ln in lines if ln[0] is not None})
+    return [shared] + [specs([ln for ln in lines if ln[0] == b]) for b in boards]
+
+
+def round_lines(rnd: Round) -> list[tuple[int | None, int | None, str | None, int]]:
+    return [(ln.board_id, ln.topic_id, ln.difficulty, ln.count) for ln in rnd.blueprint]
+
+
+@dataclass(frozen=True)
+class PoolShortfall:
+    """Why a round cannot be drawn from its pool: the failing line's need and supply, and the
+    pool's total against the round's question count."""
+
+    needed: int
+    available: int
+    pool_size: int
+    question_count: int
+    topic_id: int | None
+    difficulty: str | None
+
+
+def pool_shortfall(session: Session, kind: str,
+                   lines: list[tuple[int | None, int | None, str | None, int]],
+                   question_count: int) -> PoolShortfall | None:
+    """None when every blueprint of the round can be drawn from its pool (the organiser's
+    round form checks practice rounds with it), else what is missing."""
+    bank, _ = current_bank(session)
+    pool = rules.pool_for_round(kind)
+    for blueprint in blueprints_of(lines, question_count):
+        err = rules.pool_shortfall(bank, blueprint, pool)
+        if err is not None:
+            f = err.fields
+            return PoolShortfall(f["needed"], f["available"], f["pool_size"],
+                                 sum(max(0, s.count) for s in blueprint),
+                                 f["topic_id"], f["difficulty"])
+    return None
+
+
 @dataclass(frozen=True)
 class VersionContent:
     """What a participant is shown of a question version (versions never change)."""
@@ -125,10 +173,16 @@ def clear_caches() -> None:
 
 
 def _bank_stamp(session: Session) -> tuple:
+    """Changes whenever the drawable bank may have: besides the count and the last change,
+    the approved practice questions' count and id sum, so that a question moving between
+    pools is seen even by an edit that did not touch `updated_at`."""
+    practice = (Question.status == "approved") & (Question.pool == rules.POOL_PRACTICE)
     return tuple(session.execute(select(
         select(func.count()).where(Question.status == "approved").scalar_subquery(),
         select(func.max(Question.updated_at)).scalar_subquery(),
         select(func.max(QuestionVersion.id)).scalar_subquery(),
+        select(func.count()).where(practice).scalar_subquery(),
+        select(func.coalesce(func.sum(Question.id), 0)).where(practice).scalar_subquery(),
     )).one())
 
 
@@ -139,16 +193,19 @@ def current_bank(session: Session) -> tuple[list[rules.Candidate], dict[int, Ver
         rows = session.execute(
             select(Question.id, QuestionVersion.id, Question.topic_id, Question.difficulty,
                    QuestionVersion.options, QuestionVersion.multiple, QuestionVersion.text,
-                   QuestionVersion.weight)
+                   QuestionVersion.weight, Question.pool, Question.draw_group)
             .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
                   & (QuestionVersion.number == Question.current_version))
             .where(Question.status == "approved")
         ).all()
+        # A question whose pool is anything but "practice" is official: never revealed early.
         _BankCache.candidates = [
-            rules.Candidate(qid, vid, tid, diff, len(opts), bool(multi))
-            for qid, vid, tid, diff, opts, multi, _, _ in rows]
+            rules.Candidate(qid, vid, tid, diff, len(opts), bool(multi),
+                            rules.POOL_PRACTICE if pool == rules.POOL_PRACTICE
+                            else rules.POOL_OFFICIAL, group or None)
+            for qid, vid, tid, diff, opts, multi, _, _, pool, group in rows]
         _BankCache.content = {vid: VersionContent(text, tuple(opts), bool(multi), weight)
-                              for _, vid, _, _, opts, multi, text, weight in rows}
+                              for _, vid, _, _, opts, multi, text, weight, _, _ in rows}
         _BankCache.stamp = stamp
     return _BankCache.candidates, _BankCache.content
 
@@ -245,7 +302,8 @@ def start_attempt(
     bank, content = current_bank(session)
     seen = (seen_counts(session, rnd, user_id)
             if rnd.kind == ROUND_OFFICIAL and other_rounds else None)
-    drawn = rules.draw_questions(bank, blueprint_for(rnd, board_id), seed, seen)
+    drawn = rules.draw_questions(bank, blueprint_for(rnd, board_id), seed, seen,
+                                 rules.pool_for_round(rnd.kind))
     closes = None if rnd.kind == ROUND_PRACTICE else rnd.closes_at
     attempt = Attempt(
         round_id=round_id, user_id=user_id, board_id=board_id, number=used + 1, seed=seed,

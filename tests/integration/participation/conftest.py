@@ -20,7 +20,8 @@ class ContestIds:
 @pytest.fixture
 def contest_ids(app, clock) -> Callable[..., ContestIds]:
     """A published contest (optionally with boards, a minimum age, the CCCD requirement) with
-    an open official round and a practice round, over a bank of 12 approved questions."""
+    an open official round and a practice round, over a bank of 12 approved official and 6
+    practice questions."""
 
     made = {"bank": False}
 
@@ -28,6 +29,7 @@ def contest_ids(app, clock) -> Callable[..., ContestIds]:
         with app.app_context():
             if not made["bank"]:
                 factories.bank(db.session, 12)
+                factories.bank(db.session, 6, pool="practice")
                 made["bank"] = True
             contest = factories.contest(db.session, boards=boards, **contest_fields)
             official = factories.round_(db.session, contest, clock.now(), question_count=4)

@@ -5,13 +5,47 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from contest_app.accounts.models import User
+from contest_app.bank import services as bank_services
+from contest_app.bank.models import Question
 from contest_app.extensions import db
-from contest_app.quiz import services
+from contest_app.quiz import rules, services
 from contest_app.quiz.demo import DEMO_TITLE
 from contest_app.quiz.models import AttemptItem, Contest
+from tests import factories
+
+
+@pytest.fixture
+def practice_pool(monkeypatch):
+    """Control the practice pool the demo finds, whatever the shipped bank holds: after the
+    shipped bank is imported, `size["n"]` approved practice questions remain (extra ones are
+    made with the factories, surplus ones retired)."""
+    size = {"n": 12}
+    real_import = bank_services.import_path
+
+    def import_then_adjust(session, path, **kwargs):
+        result = real_import(session, path, **kwargs)
+        practice = list(session.scalars(
+            select(Question).where(Question.status == "approved", Question.pool == "practice")
+            .order_by(Question.id)))
+        for q in practice[size["n"]:]:
+            q.status = "retired"
+        topic = factories.topic(session, "demo-practice", "Luyện tập (mẫu)")
+        for i in range(len(practice), size["n"]):
+            key = f"DEMO-PRACTICE-{i:03d}"
+            q = session.scalar(select(Question).where(Question.key == key))
+            if q is None:
+                factories.question(session, key, topic, pool="practice")
+            else:
+                q.status = "approved"
+        session.flush()
+        return result
+
+    monkeypatch.setattr(bank_services, "import_path", import_then_adjust)
+    return size
 
 
 def test_demo_weekly_rounds_never_repeat_a_question(app, clock) -> None:
@@ -42,15 +76,20 @@ def test_demo_weekly_rounds_never_repeat_a_question(app, clock) -> None:
         assert len(set(seen)) == 80
 
 
-def test_demo_practice_round_is_open_and_unlimited(app, clock) -> None:
+def test_demo_practice_round_is_open_and_unlimited(app, clock, practice_pool) -> None:
     app.test_cli_runner().invoke(args=["demo"])
     with app.app_context():
         contest = db.session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
         practice = next(r for r in contest.rounds if r.kind == "practice")
         user = db.session.scalar(select(User).where(User.email == "thisinh2@demo.vn"))
+        assert practice.question_count == 10 and practice.reveal == "after_submit"
         for _ in range(3):
             started = services.start_attempt(db.session, user.id, practice.id, clock.now(), 5)
             assert started.created
+            drawn = db.session.scalars(select(Question.pool).join(
+                AttemptItem, AttemptItem.question_id == Question.id).where(
+                AttemptItem.attempt_id == started.attempt.id)).all()
+            assert len(drawn) == 10 and set(drawn) == {"practice"}
             services.submit(db.session, user.id, started.attempt.id, clock.now(), 5)
             db.session.commit()
         official = next(r for r in contest.rounds if r.kind == "official"
@@ -93,3 +132,36 @@ def test_demo_round_closes_publishes_per_board_and_block(app, clock) -> None:
     assert units.status_code == 200 and "Khối xã, phường" in html
     api = client.get(f"/api/v1/rounds/{round_id}/unit-ranking?board_id={boards[0]}").get_json()
     assert {e["block"] for e in api["entries"]} >= {"Khối sở, ban, ngành", "Khối xã, phường"}
+
+
+def test_demo_loads_with_a_closed_practice_round_when_the_pool_is_too_small(
+        app, clock, practice_pool) -> None:
+    practice_pool["n"] = 0
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert ("Vòng “Thi thử” đã được tạo nhưng đang đóng: kho câu hỏi luyện tập (pool: "
+            "practice) mới có 0 câu đã duyệt, cần 10 câu") in result.output
+    with app.app_context():
+        contest = db.session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
+        practice = next(r for r in contest.rounds if r.kind == "practice")
+        assert services.round_status(practice, clock.now()) == "closed"
+        user = db.session.scalar(select(User).where(User.email == "thisinh2@demo.vn"))
+        with pytest.raises(rules.RoundNotOpen):
+            services.start_attempt(db.session, user.id, practice.id, clock.now(), 5)
+        db.session.rollback()
+        practice_id = practice.id
+    page = app.test_client().get(f"/vong-thi/{practice_id}")
+    assert page.status_code == 200 and "Đã kết thúc" in page.get_data(as_text=True)
+    # Nine practice questions are still too few; ten open the round on the next run.
+    practice_pool["n"] = 9
+    again = app.test_cli_runner().invoke(args=["demo"])
+    assert again.exit_code == 0 and "mới có 9 câu đã duyệt, cần 10 câu" in again.output
+    practice_pool["n"] = 10
+    clock.advance(minutes=1)
+    opened = app.test_cli_runner().invoke(args=["demo"])
+    assert opened.exit_code == 0, opened.output
+    assert "Đã mở vòng “Thi thử”" in opened.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "thisinh2@demo.vn"))
+        started = services.start_attempt(db.session, user.id, practice_id, clock.now(), 5)
+        assert started.created and len(started.items) == 10

@@ -92,6 +92,7 @@ def test_practice_never_ranked_nor_using_real_attempts(app, make_user, clock) ->
     user = make_user()
     with app.app_context():
         factories.bank(db.session, 12)
+        factories.bank(db.session, 5, pool="practice")
         contest = factories.contest(db.session)
         official = factories.round_(db.session, contest, clock.now(), max_attempts=1,
                                     closes_delta=timedelta(hours=1))
