@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -17,8 +28,15 @@ from ..domain import ValidationFailed
 from ..extensions import db
 from ..inputs import arg_int
 from ..security import role_required
+from . import audit
 from .forms import AccountLockForm, BlockForm, RolesForm, UnitForm
 from .models import AuditEvent, record
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
 
 bp = Blueprint("organiser", __name__, url_prefix="/ban-to-chuc")
 BACKUP_STALE_AFTER = timedelta(hours=26)  # a daily backup that missed its slot
@@ -186,13 +204,63 @@ def set_user_active(user_id: int):
     return redirect(url_for(".edit_user", user_id=user.id))
 
 
+def _audit_filters() -> tuple[audit.Filters, dict, list[str]]:
+    """The filters from the query string; bad values are reported, never a 500."""
+    problems = []
+    dates = {}
+    for name in ("tu_ngay", "den_ngay"):
+        raw = (request.args.get(name) or "").strip()
+        dates[name] = None
+        if raw:
+            try:
+                dates[name] = date.fromisoformat(raw)
+            except ValueError:
+                problems.append(_("Ngày “%(value)s” không hợp lệ (dạng năm-tháng-ngày).",
+                                  value=raw[:20]))
+    action = (request.args.get("thao_tac") or "").strip()[:60] or None
+    actor = arg_int("nguoi")
+    filters = audit.Filters(actor_id=actor, action=action, since=dates["tu_ngay"],
+                            until=dates["den_ngay"])
+    args = {"nguoi": actor, "thao_tac": action, "tu_ngay": request.args.get("tu_ngay") or None,
+            "den_ngay": request.args.get("den_ngay") or None}
+    return filters, args, problems
+
+
+def _actors_of(events) -> dict[int, User]:
+    return {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id})))}
+
+
 @bp.route("/nhat-ky")
 @role_required(ROLE_ORGANISER)
 def audit_log():
     page = max(arg_int("page", 1), 1)
-    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    rows = db.paginate(stmt, page=page, per_page=100, error_out=False)
-    actors = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({e.actor_id for e in rows.items if e.actor_id}))
-    )}
-    return render_template("organiser/audit.html", rows=rows, actors=actors)
+    filters, args, problems = _audit_filters()
+    for message in problems:
+        flash(message, "warning")
+    rows = db.paginate(audit.query(filters, _tz()), page=page, per_page=100,
+                       error_out=False)
+    actions = sorted(db.session.scalars(select(AuditEvent.action).distinct()),
+                     key=audit.action_label)
+    return render_template(
+        "organiser/audit.html", rows=rows, actors=_actors_of(rows.items), audit=audit,
+        args=args, filters=filters, actions=actions,
+        people=list(db.session.scalars(audit.actors_query())))
+
+
+@bp.route("/nhat-ky.xlsx")
+@role_required(ROLE_ORGANISER)
+def audit_export():
+    from ..exports import Book
+
+    filters, _args, _problems = _audit_filters()
+    events = list(db.session.scalars(audit.query(filters, _tz()).limit(100_000)))
+    book = Book(write_only=True)
+    sheet = book.sheet("Nhật ký thao tác")
+    sheet.append(audit.EXPORT_HEADER)
+    for row in audit.export_rows(events, _actors_of(events), _tz()):
+        sheet.append(row)
+    stamp = clock.now().astimezone(_tz()).strftime("%Y%m%d-%H%M")
+    return Response(book.save(), mimetype=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=nhat-ky-thao-tac-{stamp}.xlsx",
+        "Cache-Control": "no-store"})
