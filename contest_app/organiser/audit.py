@@ -54,6 +54,7 @@ ACTIONS = {
     "round.close_now": _l("Kết thúc vòng thi ngay"),
     "round.create": _l("Tạo vòng thi"),
     "round.extra_time": _l("Cộng thêm thời gian làm bài"),
+    "round.regrade": _l("Chấm lại bài thi theo đáp án đã sửa"),
     "round.update": _l("Sửa vòng thi"),
     "round.update_locked": _l("Sửa vòng thi đã có bài làm"),
     "round.weekly_series": _l("Tạo chuỗi vòng thi hằng tuần"),

@@ -100,6 +100,10 @@ class Round(db.Model):
     prediction_actual: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
 
+    # When finished attempts were last scored again with corrected keys: a ranking published
+    # before it needs publishing again.
+    regraded_at: Mapped[datetime | None]
+
     contest: Mapped[Contest] = relationship(back_populates="rounds")
     blueprint: Mapped[list[BlueprintLine]] = relationship(
         cascade="all, delete-orphan", order_by="BlueprintLine.id"

@@ -1,0 +1,66 @@
+"""Organiser pages for a round's question statistics and for regrading after a key fix."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import clock
+from ..accounts.models import ROLE_ORGANISER
+from ..extensions import db
+from ..security import role_required
+from . import analysis, statistics
+from .models import ROUND_OFFICIAL, Round
+
+bp = Blueprint("quiz_analysis", __name__, url_prefix="/ban-to-chuc/vong-thi")
+
+FLAG_LABELS = {
+    statistics.FLAG_NEGATIVE: _l("Độ phân biệt âm: người giỏi làm sai nhiều hơn (kiểm tra đáp án)"),
+    statistics.FLAG_LOW: _l("Độ phân biệt gần 0"),
+    statistics.FLAG_DISTRACTOR: _l("Một phương án nhiễu được chọn nhiều hơn đáp án"),
+    statistics.FLAG_EASY: _l("Quá dễ (trên 95% làm đúng)"),
+    statistics.FLAG_HARD: _l("Quá khó (dưới 20% làm đúng)"),
+}
+
+
+def _round(round_id: int) -> Round:
+    rnd = db.session.get(Round, round_id)
+    if rnd is None:
+        abort(404)
+    return rnd
+
+
+@bp.route("/<int:round_id>/thong-ke-cau-hoi")
+@role_required(ROLE_ORGANISER)
+def statistics_page(round_id: int):
+    rnd = _round(round_id)
+    report = analysis.round_statistics(db.session, rnd)
+    flagged = sorted((s for s in report.questions if s.flags),
+                     key=lambda s: (statistics.FLAG_NEGATIVE not in s.flags,
+                                    statistics.FLAG_DISTRACTOR not in s.flags, s.question_id))
+    return render_template("quiz_admin/statistics.html", rnd=rnd, contest=rnd.contest,
+                           report=report, flagged=flagged, labels=FLAG_LABELS,
+                           min_sample=statistics.MIN_SAMPLE)
+
+
+@bp.route("/<int:round_id>/cham-lai", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def regrade_page(round_id: int):
+    rnd = _round(round_id)
+    if rnd.kind != ROUND_OFFICIAL:
+        abort(404)
+    if request.method == "POST":
+        if request.form.get("confirm") != "yes":
+            flash(_("Vui lòng đánh dấu xác nhận trước khi chấm lại."), "warning")
+            return redirect(url_for(".regrade_page", round_id=rnd.id)), 303
+        changed = analysis.apply_regrade(db.session, current_user.id, rnd, clock.now())
+        db.session.commit()
+        flash(_("Đã chấm lại: %(n)s bài thay đổi điểm. Nếu bảng xếp hạng đã công bố, hãy công "
+                "bố lại (phiên bản mới).", n=len(changed)), "success")
+        return redirect(url_for("rankings_admin.round_live", round_id=rnd.id))
+    plan = analysis.regrade_plan(db.session, rnd)
+    return render_template("quiz_admin/regrade.html", rnd=rnd, contest=rnd.contest, plan=plan,
+                           changed=[r for r in plan if r.changed],
+                           kept=sorted({q for r in plan for q in r.kept}))
