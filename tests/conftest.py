@@ -93,6 +93,22 @@ def _truncate_all() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _limiter_off_between_tests() -> Iterator[None]:
+    """Flask-Limiter's `limiter` is one object for every app in the process: a test that
+    builds a production app (or one with limits on) switches it on for everybody after it.
+    Each test starts and ends with it off and empty, as the testing config has it."""
+    from contest_app.extensions import limiter
+
+    limiter.enabled = False
+    yield
+    try:
+        limiter.reset()
+    except Exception:  # noqa: BLE001  (a storage that was never used cannot reset)
+        pass
+    limiter.enabled = False
+
+
+@pytest.fixture(autouse=True)
 def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test that touches the app starts from, and leaves, an empty database."""
     if "app" not in request.fixturenames:

@@ -4,6 +4,7 @@ transaction, see the published ranking marked "cần công bố lại", and find
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -60,7 +61,7 @@ def _fix_key(app, q1_id: int) -> None:
         db.session.add(QuestionVersion(
             question_id=q1_id, number=2, text=old.text, options=list(old.options), correct=[2],
             explanation=old.explanation, legal_basis=old.legal_basis,
-            content_hash=old.content_hash + "-2"))
+            content_hash=hashlib.sha256(b"TTHC-901 v2").hexdigest()))
         question.current_version = 2
         db.session.commit()
 
