@@ -441,12 +441,13 @@ def replaced(document: str) -> tuple[str, str]:
 
 
 def plan_sentences(text: str) -> list[tuple[str, str]]:
-    """(heading path, sentence) pairs of the 2021 plan's text."""
+    """(heading path, paragraph) pairs of the 2021 plan's text (a paragraph is one bullet or
+    numbered item, quoted whole)."""
     heading: list[str] = []
     out = []
     for raw in text.splitlines():
         line = raw.strip()
-        if not line:
+        if not line or line.startswith(("Nơi nhận", "**")):
             continue
         if re.match(r"^[IVX]+\. ", line):
             heading = [line.split(":")[0]]
@@ -457,10 +458,12 @@ def plan_sentences(text: str) -> list[tuple[str, str]]:
             continue
         body = line.lstrip("- ").strip()
         if numbered:
-            heading = heading[:1] + [f"{numbered.group(1)}."]
+            lead = numbered.group(2).split(":")[0]
+            label = f"{numbered.group(1)}. {lead}" if len(lead) < 40 else \
+                f"mục {numbered.group(1)}"
+            heading = heading[:1] + [label]
             body = numbered.group(2)
-        for sentence in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ-])", body):
-            out.append((" / ".join(heading), sentence.strip()))
+        out.append((" / ".join(heading) or "Tên văn bản", body))
     return out
 
 
