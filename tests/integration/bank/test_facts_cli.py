@@ -86,3 +86,26 @@ def test_report_on_the_shipped_bank_finds_every_fact(app, shipped_facts_only,
     assert c38[6] == "C38: thay bằng Nghị định 118/2025/NĐ-CP từ 01/7/2025"
     missing = services.fact_trail({}, ["Z1"])
     assert "không tìm thấy" in missing[0] and "không tìm thấy" in missing[2]
+
+
+def test_sources_prints_or_writes_the_generated_file(app, tmp_path, shipped_facts_only) -> None:
+    runner = app.test_cli_runner()
+    printed = runner.invoke(args=["bank", "sources"])
+    assert printed.exit_code == 0, printed.output
+    shipped = (rules.DEFAULT_BANK_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    assert printed.output == shipped
+    bank = write_bank(tmp_path / "bank")
+    written = runner.invoke(args=["bank", "sources", str(bank), "--write"])
+    assert written.exit_code == 0 and f"Đã ghi {bank / 'SOURCES.md'}." in written.output
+    text = (bank / "SOURCES.md").read_text(encoding="utf-8")
+    assert "### B7 — Nghị định 61/2018/NĐ-CP (23/4/2018)" in text
+    assert "- questions: MOTCUA-001\n" in text and "cite 3 facts" in text
+
+
+def test_sources_refuses_a_broken_bank(app, tmp_path, shipped_facts_only) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "x.yaml").write_text("topic: one_stop\nquestions: [\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["bank", "sources", str(bank), "--write"])
+    assert result.exit_code == 1 and "YAML sai cú pháp" in result.output
+    assert not (bank / "SOURCES.md").exists()
