@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from contest_app.bank import rules, services
+from contest_app.bank.models import Question
 from contest_app.extensions import db
-from tests.unit.bank.samples import write_bank
+from tests.conftest import csrf_token
+from tests.unit.bank.samples import questions, write_bank
 
 
 @pytest.fixture
@@ -109,3 +112,20 @@ def test_sources_refuses_a_broken_bank(app, tmp_path, shipped_facts_only) -> Non
     result = app.test_cli_runner().invoke(args=["bank", "sources", str(bank), "--write"])
     assert result.exit_code == 1 and "YAML sai cú pháp" in result.output
     assert not (bank / "SOURCES.md").exists()
+
+
+def test_a_draft_on_an_unconfirmed_fact_imports_but_cannot_be_approved(app, client, login_as,
+                                                                      import_bank) -> None:
+    summary = import_bank(questions(MOTCUA_003={"facts": ["B9"]}))  # B9 is UNCONFIRMED
+    assert summary.counts()["added"] == 3
+    login_as("organiser")
+    base = "/ban-to-chuc/ngan-hang-cau-hoi"
+    token = csrf_token(client, f"{base}/MOTCUA-003")
+    response = client.post(f"{base}/MOTCUA-003/duyet", data={
+        "approve-version": "1", "approve-confirm": "y", "approve-csrf_token": token})
+    assert response.status_code == 302
+    page = client.get(f"{base}/MOTCUA-003").get_data(as_text=True)
+    assert "Chưa thể duyệt" in page and "B9" in page and "UNCONFIRMED" in page
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.key == "MOTCUA-003"))
+        assert question.status == "draft" and question.versions[0].approved_at is None
