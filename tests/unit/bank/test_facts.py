@@ -141,6 +141,22 @@ def test_issued_may_be_a_year_or_unknown(tmp_path) -> None:
     assert problems == []
 
 
+def test_unquoted_dates_are_read_as_written(tmp_path) -> None:
+    text = yaml_text([fact()]).replace("'2025-06-09'", "2025-06-09").replace(
+        "'2026-12-03'", "2026-12-03")
+    assert "issued: 2025-06-09" in text and "read_on: 2026-12-03" in text
+    facts, problems = rules.parse_fact_file(text, "x.yaml")
+    assert problems == [] and (facts[0].issued, facts[0].read_on) == ("2025-06-09",
+                                                                      "2026-12-03")
+
+
+def test_the_readme_facts_example_is_valid() -> None:
+    readme = (rules.DEFAULT_BANK_DIR / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\nfacts:", 1)[1].split("```", 1)[0]
+    facts, problems = rules.parse_fact_file("facts:" + example, "README.md")
+    assert problems == [] and facts[0].id == "C59" and facts[0].recent
+
+
 @pytest.mark.parametrize("changes, code", [
     ({"confidence": "tertiary"}, "fact_bad_confidence"),
     ({"mark": "secondary"}, "fact_unknown_field"),
