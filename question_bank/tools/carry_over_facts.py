@@ -138,7 +138,7 @@ C69|Nghị định 42/2022/NĐ-CP||điểm a khoản 1 Điều 11
 C70|Nghị định 42/2022/NĐ-CP||điểm b khoản 1 Điều 11
 C71|Nghị định 43/2011/NĐ-CP||
 C72|Nghị định 43/2011/NĐ-CP||
-C73|Nghị định 43/2011/NĐ-CP||khoản 4 Điều 3
+C73|Nghị định 43/2011/NĐ-CP||
 C74|Cổng Dịch vụ công quốc gia (khai trương 09/12/2019)|2019-12-09|
 C75|Cổng Dịch vụ công quốc gia (khai trương 09/12/2019)|2019-12-09|
 C76|Cổng Dịch vụ công quốc gia (khai trương 09/12/2019)|2019-12-09|
@@ -151,7 +151,7 @@ C86|Luật 52/2019/QH14||
 C87|Luật 52/2019/QH14||
 C88|Luật 52/2019/QH14||
 C93|Luật 52/2019/QH14||
-C98|Luật Cán bộ, công chức 80/2025/QH15||Điều 44
+C98|Luật Cán bộ, công chức 80/2025/QH15||Chương VII (điều về hiệu lực thi hành), khoản 1
 C100|Luật Viên chức (sửa đổi) 2025|2025-12-10|
 C102|Nghị quyết 18-NQ/TW||
 C104|Nghị quyết 18-NQ/TW||
