@@ -40,6 +40,11 @@ def check_command(path: Path | None) -> None:
     _echo_problems(result.problems)
     click.echo(f"{len(result.records)} câu hỏi, {len(result.errors)} lỗi, "
                f"{len(result.warnings)} cảnh báo.")
+    counts = result.counts()
+    share = round(100 * counts["recent"] / counts["approved"]) if counts["approved"] else 0
+    click.echo(f"Đã duyệt: {counts['approved']} câu (chính thức: {counts['official']}, "
+               f"luyện tập: {counts['practice']}); dựa trên văn bản ban hành năm 2025–2026: "
+               f"{counts['recent']}/{counts['approved']} ({share} %).")
     if not result.facts_checked:
         click.echo("Chưa kiểm tra mã dữ kiện: không tìm thấy thư mục dữ kiện (FACTS_PATH).")
     if result.errors:
