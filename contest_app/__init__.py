@@ -149,6 +149,7 @@ def _register_blueprints(app: Flask) -> None:
     from .organiser.views import bp as organiser_bp
     from .quiz.admin_views import bp as quiz_admin_bp
     from .quiz.analysis_views import bp as quiz_analysis_bp
+    from .quiz.live_views import bp as live_bp
     from .quiz.views import bp as quiz_bp
     from .rankings.admin_views import bp as rankings_admin_bp
     from .rankings.views import bp as rankings_bp
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(quiz_admin_bp)
     app.register_blueprint(quiz_analysis_bp)
+    app.register_blueprint(live_bp)
     from .initiatives.admin_views import bp as initiatives_admin_bp
     from .initiatives.judge_views import bp as judging_bp
     from .initiatives.views import bp as initiatives_bp

@@ -53,8 +53,11 @@ def dashboard():
         select(AuditEvent).where(AuditEvent.action == "backup.create")
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
     stale = last_backup is None or clock.now() - last_backup.at > BACKUP_STALE_AFTER
+    from ..quiz.models import Contest
+
+    contests = list(db.session.scalars(select(Contest).order_by(Contest.created_at.desc())))
     return render_template("organiser/dashboard.html", counts=counts, last_backup=last_backup,
-                           backup_stale=stale)
+                           backup_stale=stale, contests=contests)
 
 
 @bp.route("/don-vi", methods=["GET", "POST"])
