@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from . import rules, services
 from .rules import Problem
+from .sources import SOURCES_FILE, render_sources
 
 bank_cli = AppGroup("bank", help="Ngân hàng câu hỏi: kiểm tra, nhập, xuất Excel, báo cáo pháp lý.")
 
@@ -40,10 +41,40 @@ def check_command(path: Path | None) -> None:
     _echo_problems(result.problems)
     click.echo(f"{len(result.records)} câu hỏi, {len(result.errors)} lỗi, "
                f"{len(result.warnings)} cảnh báo.")
+    counts = result.counts()
+    share = round(100 * counts["recent"] / counts["approved"]) if counts["approved"] else 0
+    click.echo(f"Đã duyệt: {counts['approved']} câu (chính thức: {counts['official']}, "
+               f"luyện tập: {counts['practice']}); dựa trên văn bản ban hành năm 2025–2026: "
+               f"{counts['recent']}/{counts['approved']} ({share} %).")
     if not result.facts_checked:
         click.echo("Chưa kiểm tra mã dữ kiện: không tìm thấy thư mục dữ kiện (FACTS_PATH).")
     if result.errors:
         raise click.exceptions.Exit(1)
+
+
+@bank_cli.command("sources")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--write", "write", is_flag=True,
+              help="Ghi vào SOURCES.md trong thư mục ngân hàng câu hỏi thay vì in ra.")
+def sources_command(path: Path | None, write: bool) -> None:
+    """Generate SOURCES.md from the bank and its facts: every fact id used, with its
+    document, date, provision, quote, source and the questions citing it."""
+    bank = _bank_path(path)
+    records, problems = rules.parse_path(bank)
+    facts, fact_problems = rules.load_fact_rows()
+    errors = [p for p in problems + fact_problems if p.is_error]
+    if errors or facts is None:
+        _echo_problems(errors)
+        click.echo("Không tạo được SOURCES.md: ngân hàng câu hỏi hoặc các tệp dữ kiện có lỗi "
+                   "(chạy «flask bank check»).", err=True)
+        raise click.exceptions.Exit(1)
+    text = render_sources(records, facts)
+    if not write:
+        click.echo(text, nl=False)
+        return
+    target = (bank if bank.is_dir() else bank.parent) / SOURCES_FILE
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Đã ghi {target}.")
 
 
 @bank_cli.command("import")

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BANK_DIR = REPO_ROOT / "question_bank"
+DEFAULT_FACTS_DIR = DEFAULT_BANK_DIR / "facts"
 TOPICS_FILE = "topics.yaml"
 LETTERS = "ABCDEF"
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
@@ -359,14 +361,39 @@ def load_topics(path: Path) -> dict[str, TopicDef]:
     return topics
 
 
+FACT_CONFIDENCES = ("primary", "secondary", "unconfirmed")
+FACT_FIELDS = ("id", "statement", "document", "issued", "provision", "quote", "source",
+               "confidence", "confirmed", "read_on", "replaced_by", "replaced_on", "gloss",
+               "notes")
+FACT_REQUIRED = ("id", "statement", "document", "issued", "source", "confidence", "confirmed",
+                 "read_on")
+FACT_ID_PATTERN = re.compile(r"[A-Z]\d+")
+DATE_PATTERN = re.compile(r"\d{4}(-\d{2}-\d{2})?")
+RECENT_YEARS = ("2025", "2026")
+
+
 @dataclass(frozen=True)
 class Fact:
+    """One fact row: from `question_bank/facts/*.yaml` (structured) or a legacy markdown sheet."""
+
     id: str
     text: str
     mark: str
     source: str
     file: str
     line: int
+    document: str = ""
+    issued: str = ""
+    provision: str = ""
+    quote: str = ""
+    source_title: str = ""
+    source_url: str = ""
+    confidence: str = ""
+    confirmed: str = ""
+    read_on: str = ""
+    replaced_by: str = ""
+    replaced_on: str = ""
+    structured: bool = False  # read from a YAML facts file (the quote rules apply)
 
     @property
     def unusable(self) -> str | None:
@@ -374,11 +401,18 @@ class Fact:
         for flag in ("UNCONFIRMED", "AVOID"):
             if flag in self.mark:
                 return flag
+        if self.confidence == "unconfirmed":
+            return "UNCONFIRMED"
         return None
 
     @property
     def partly_unconfirmed(self) -> bool:
         return "unconfirmed" in self.mark.lower() and not self.unusable
+
+    @property
+    def recent(self) -> bool:
+        """The fact is about a text issued in 2025 or 2026."""
+        return self.issued[:4] in RECENT_YEARS
 
 
 FACT_ID = re.compile(r"^\*{0,2}([A-Z]\d+)\*{0,2}$")
@@ -422,23 +456,219 @@ def parse_fact_sheet(text: str, file: str) -> dict[str, Fact]:
     return facts
 
 
+def _valid_date(text: str) -> bool:
+    """"2025" or a real calendar date "2025-06-09"."""
+    if not DATE_PATTERN.fullmatch(text):
+        return False
+    if len(text) == 4:
+        return True
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_fact_file(text: str, file: str) -> tuple[list[Fact], list[Problem]]:
+    """The rows of one `question_bank/facts/*.yaml` file (`facts: [...]`) and its problems."""
+    problems: list[Problem] = []
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        problems.append(error((file, (mark.line + 1) if mark else 1, None), "yaml_error",
+                              N_("YAML sai cú pháp: %(detail)s"), detail=str(err)))
+        return [], problems
+    top = _mapping(root, file, None, problems) if isinstance(root, yaml.MappingNode) else {}
+    items = top.get("facts")
+    if not isinstance(items, yaml.SequenceNode) or set(top) - {"facts"}:
+        problems.append(error((file, 1, None), "fact_structure",
+                              N_("Tệp dữ kiện phải có dạng «facts: [...]» (một danh sách dữ "
+                                 "kiện) và không có khóa nào khác.")))
+        if not isinstance(items, yaml.SequenceNode):
+            return [], problems
+    facts = []
+    for node in items.value:
+        fact = _parse_fact(node, file, problems)
+        if fact is not None:
+            facts.append(fact)
+    return facts, problems
+
+
+def _parse_fact(node: yaml.Node, file: str, problems: list[Problem]) -> Fact | None:
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(error((file, line, None), "fact_structure",
+                              N_("Mỗi dữ kiện phải là một nhóm trường (id, statement, "
+                                 "document, …).")))
+        return None
+    id_node = next((v for k, v in node.value if _scalar(k) == "id"), None)
+    fid = clean(_scalar(id_node) or "") if id_node is not None else ""
+    fields = _mapping(node, file, fid or None, problems)
+    values: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    source: dict[str, str] = {}
+    for name, value in fields.items():
+        lines[name] = value.start_mark.line + 1
+        where = (file, lines[name], fid or None)
+        if name not in FACT_FIELDS:
+            problems.append(error(where, "fact_unknown_field",
+                                  N_("Trường «%(field)s» không thuộc định dạng dữ kiện."),
+                                  field=name))
+        elif name == "source":
+            parts = _mapping(value, file, fid or None, problems) \
+                if isinstance(value, yaml.MappingNode) else None
+            if parts is None or set(parts) - {"title", "url"} or \
+                    any(_scalar(v) is None for v in parts.values()):
+                problems.append(error(where, "fact_structure",
+                                      N_("Trường «source» phải có dạng «title: …» và "
+                                         "«url: …».")))
+                continue
+            source = {k: clean(_scalar(v) or "") for k, v in parts.items()}
+        else:
+            text = _scalar(value)
+            if text is None:
+                problems.append(error(where, "fact_structure",
+                                      N_("Trường «%(field)s» phải là một giá trị chữ."),
+                                      field=name))
+                continue
+            values[name] = clean(text)
+    at = (file, line, fid or None)
+    for name in FACT_REQUIRED:
+        if name not in fields:
+            problems.append(error(at, "fact_missing_field",
+                                  N_("Dữ kiện thiếu trường «%(field)s»."), field=name))
+        elif name != "issued" and name in values and not values[name]:
+            problems.append(error((file, lines[name], fid or None), "fact_empty_field",
+                                  N_("Trường «%(field)s» của dữ kiện đang trống."), field=name))
+    if fid and not FACT_ID_PATTERN.fullmatch(fid):
+        problems.append(error((file, lines.get("id", line), fid), "fact_bad_id",
+                              N_("Mã dữ kiện «%(id)s» phải gồm một chữ in hoa và các chữ số "
+                                 "(ví dụ C59, E12)."), id=fid))
+    confidence = values.get("confidence", "")
+    if confidence and confidence not in FACT_CONFIDENCES:
+        problems.append(error((file, lines["confidence"], fid or None), "fact_bad_confidence",
+                              N_("Giá trị confidence «%(value)s» không hợp lệ (chọn một trong: "
+                                 "%(allowed)s)."), value=confidence,
+                              allowed=", ".join(FACT_CONFIDENCES)))
+    for name, template in (
+            ("issued", N_("Ngày ban hành (issued) «%(value)s» phải có dạng YYYY-MM-DD "
+                          "(hoặc chỉ năm YYYY), hoặc để trống khi không rõ.")),
+            ("read_on", N_("Ngày đọc (read_on) «%(value)s» phải là một ngày có dạng "
+                           "YYYY-MM-DD.")),
+            ("replaced_on", N_("Ngày bị thay thế (replaced_on) «%(value)s» phải có dạng "
+                               "YYYY-MM-DD (hoặc chỉ năm YYYY)."))):
+        value = values.get(name, "")
+        wrong = (value and not _valid_date(value)) or (name == "read_on" and value
+                                                       and len(value) != 10)
+        if wrong:
+            problems.append(error((file, lines[name], fid or None), "fact_bad_date", template,
+                                  value=value))
+    if values.get("replaced_on") and not values.get("replaced_by"):
+        problems.append(error((file, lines["replaced_on"], fid or None), "fact_bad_date",
+                              N_("Có ngày bị thay thế (replaced_on) nhưng chưa ghi văn bản thay "
+                                 "thế (replaced_by).")))
+    url = source.get("url", "")
+    if url and not re.match(r"https?://\S+$", url):
+        problems.append(error((file, lines.get("source", line), fid or None), "fact_bad_url",
+                              N_("Địa chỉ nguồn (source.url) phải bắt đầu bằng http:// hoặc "
+                                 "https://.")))
+    if not fid or not FACT_ID_PATTERN.fullmatch(fid):
+        return None  # reported above ("id" missing or malformed)
+    title = source.get("title", "")
+    confirmed = values.get("confirmed", "")
+    return Fact(id=fid, text=values.get("statement", ""),
+                mark=f"{confidence}; {confirmed}" if confirmed else confidence,
+                source=" — ".join(x for x in (title, url) if x), file=file, line=line,
+                document=values.get("document", ""), issued=values.get("issued", ""),
+                provision=values.get("provision", ""), quote=values.get("quote", ""),
+                source_title=title, source_url=url, confidence=confidence,
+                confirmed=confirmed, read_on=values.get("read_on", ""),
+                replaced_by=values.get("replaced_by", ""),
+                replaced_on=values.get("replaced_on", ""), structured=True)
+
+
 def resolve_facts_dir(facts_dir: str | Path | None = None) -> Path:
-    """The fact sheets' folder: the argument, else $FACTS_PATH, else ../shared/facts."""
-    chosen = facts_dir or os.environ.get("FACTS_PATH") or REPO_ROOT.parent / "shared" / "facts"
+    """The facts folder: the argument, else $FACTS_PATH, else the shipped question_bank/facts."""
+    chosen = facts_dir or os.environ.get("FACTS_PATH") or DEFAULT_FACTS_DIR
     return Path(chosen)
 
 
-def load_facts(facts_dir: str | Path | None = None) -> dict[str, Fact] | None:
-    """Every fact row of the *.md sheets in the folder; None when the folder is missing."""
+def load_fact_rows(facts_dir: str | Path | None = None
+                   ) -> tuple[dict[str, Fact] | None, list[Problem]]:
+    """Every fact of the folder's *.yaml files (validated) and of its legacy *.md sheets, with
+    the problems of the YAML files; (None, []) when the folder is missing."""
     folder = resolve_facts_dir(facts_dir)
     if not folder.is_dir():
-        return None
+        return None, []
     facts: dict[str, Fact] = {}
+    problems: list[Problem] = []
+    for file in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(error((str(file), 1, None), "yaml_error",
+                                  N_("Tệp không được mã hóa UTF-8.")))
+            continue
+        rows, issues = parse_fact_file(text, str(file))
+        problems.extend(issues)
+        for fact in rows:
+            first = facts.get(fact.id)
+            if first is not None:
+                problems.append(error((fact.file, fact.line, fact.id), "fact_duplicate_id",
+                                      N_("Mã dữ kiện %(id)s bị trùng (đã dùng ở %(where)s)."),
+                                      id=fact.id, where=f"{first.file}:{first.line}"))
+                continue
+            facts[fact.id] = fact
     for sheet in sorted(folder.glob("*.md")):
         for fact_id, fact in parse_fact_sheet(sheet.read_text(encoding="utf-8"),
                                               str(sheet)).items():
             facts.setdefault(fact_id, fact)
-    return facts
+    return facts, problems
+
+
+def load_facts(facts_dir: str | Path | None = None) -> dict[str, Fact] | None:
+    """Every fact of the facts folder (YAML files, then legacy *.md sheets); None when the
+    folder is missing. The YAML files' format problems are in `load_fact_rows`."""
+    return load_fact_rows(facts_dir)[0]
+
+
+DATED = re.compile(
+    r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngay \d{1,2} thang \d{1,2} nam \d{4}\b|\bthang \d{1,2}/\d{4}\b"
+    r"|\b(truoc|tu|den|sau|ke tu|tinh den|cho den|cho toi|vao|trong) (ngay|thang|nam) \d")
+
+
+def is_dated(text: str) -> bool:
+    """The stem is explicitly dated: a date, or "Trước ngày… / Từ ngày… / đến năm…"."""
+    return bool(DATED.search(fold(text)))
+
+
+def names_document(text: str, document: str) -> bool:
+    """The text names `document`: its number ("61/2018"), or a law's title (or its initials)
+    with its year ("Luật Cán bộ, công chức 2008", "Luật CBCC 2008")."""
+    folded = " ".join(re.findall(r"[\w/]+", fold(text)))
+    doc = fold(document)
+    number = re.search(r"\b(\d+[a-z]?/\d{4})\b", doc)
+    if number and re.search(rf"(?<![\w/]){re.escape(number.group(1))}(?!\d)", folded):
+        return True
+    year = re.search(r"\b((?:19|20)\d{2})\b", doc)
+    if not (year and doc.startswith("luat") and re.search(rf"\b{year.group(1)}\b", folded)):
+        return False
+    # "luật 2015", "Luật năm 2008"; for a law without a title of its own ("Luật 52/2019/QH14"),
+    # "Luật sửa đổi năm 2019": the word "luật" and the year close together.
+    if re.search(rf"\bluat (nam )?{year.group(1)}\b", folded) or (
+            re.search(rf"\bluat(?: \S+){{0,12}}? {year.group(1)}\b", folded)
+            and not re.match(r"luat [a-z]", doc)):
+        return True
+    title = re.match(r"luat ([a-z ,]+?)(?=\s*\d|\s*\(|$)", doc)
+    if not title:
+        return False
+    words = re.findall(r"[a-z]+", title.group(1))
+    if " ".join(words) in folded:
+        return True
+    initials = "".join(w[0] for w in words)
+    tokens = set(folded.split())
+    return any(initials[i:] in tokens for i in range(len(initials) - 2))
 
 
 # --- quality patterns -------------------------------------------------------------------
@@ -533,6 +763,7 @@ def validate(records: list[QuestionRecord], topics: Mapping[str, TopicDef],
         problems.extend(check_record(record, topics, facts))
     problems.extend(_near_duplicates(records))
     problems.extend(_long_key_tell(records))
+    problems.extend(_practice_gives_away(records))
     if facts is None and records:
         problems.append(warning((facts_note or "facts", 0, None), "facts_skipped",
                                 N_("Không tìm thấy thư mục dữ kiện (%(path)s): bỏ qua kiểm tra "
@@ -675,17 +906,91 @@ def _check_facts(r: QuestionRecord, facts: Mapping[str, Fact] | None) -> list[Pr
     for fact_id in r.facts:
         fact = facts.get(fact_id)
         if fact is None:
-            out.append(error(r, "unknown_fact", N_("Mã dữ kiện %(fact)s không có trong bảng dữ "
-                                                   "kiện (FACTS.md, LEGAL_FACTS.md)."),
+            out.append(error(r, "unknown_fact", N_("Mã dữ kiện %(fact)s không có trong các tệp dữ "
+                                                   "kiện (question_bank/facts)."),
                              line=line, fact=fact_id))
-        elif fact.unusable:
-            out.append(error(r, "unusable_fact", N_("Dữ kiện %(fact)s được đánh dấu %(flag)s: "
-                                                    "không được dùng để ra câu hỏi."),
-                             line=line, fact=fact_id, flag=fact.unusable))
+            continue
+        if fact.unusable:
+            report = error if r.status == "approved" else warning
+            out.append(report(r, "unusable_fact", N_("Dữ kiện %(fact)s được đánh dấu %(flag)s: "
+                                                     "không được dùng làm căn cứ cho câu hỏi "
+                                                     "đã duyệt."),
+                              line=line, fact=fact_id, flag=fact.unusable))
         elif fact.partly_unconfirmed:
             out.append(warning(r, "partly_unconfirmed_fact",
                                N_("Dữ kiện %(fact)s có chi tiết chưa xác nhận: chỉ dùng phần đã "
                                   "xác nhận."), line=line, fact=fact_id))
+        if fact.structured:
+            missing = [name for name, value in (("quote", fact.quote),
+                                                ("source.title", fact.source_title),
+                                                ("document", fact.document)) if not value]
+            if missing:
+                out.append(error(r, "fact_without_quote",
+                                 N_("Dữ kiện %(fact)s (%(where)s) chưa có %(fields)s: câu hỏi "
+                                    "chỉ được dựa trên dữ kiện có trích dẫn nguyên văn, tên "
+                                    "nguồn và văn bản."), line=line, fact=fact_id,
+                                 where=f"{fact.file}:{fact.line}", fields=", ".join(missing)))
+        if fact.replaced_by and not _dates_replaced_text(r, fact):
+            template = N_("Dữ kiện %(fact)s nói về %(document)s, đã được thay bằng "
+                          "%(replaced_by)s từ %(since)s: đề phải nêu rõ văn bản cũ (ví dụ "
+                          "«Theo %(document)s, …») hoặc mốc thời gian («Trước ngày …»).") \
+                if fact.replaced_on else \
+                N_("Dữ kiện %(fact)s nói về %(document)s, đã được thay bằng %(replaced_by)s: "
+                   "đề phải nêu rõ văn bản cũ (ví dụ «Theo %(document)s, …») hoặc mốc thời "
+                   "gian («Trước ngày …»).")
+            out.append(error(r, "replaced_fact_present_tense", template, line=r.line_of("text"),
+                             fact=fact_id, document=fact.document,
+                             replaced_by=fact.replaced_by, since=_vn_date(fact.replaced_on)))
+    return out
+
+
+def _vn_date(text: str) -> str:
+    """"2025-07-01" -> "01/7/2025"; a year stays a year."""
+    if len(text) == 10:
+        year, month, day = text.split("-")
+        return f"{day}/{int(month)}/{year}"
+    return text
+
+
+def _dates_replaced_text(r: QuestionRecord, fact: Fact) -> bool:
+    """A question may rest on a replaced text when its stem names that text or is dated, or
+    when the replaced text appears only among the wrong options (a distractor)."""
+    if names_document(r.text, fact.document) or is_dated(r.text):
+        return True
+    keys = set(r.correct)
+    in_options = [i for i, option in enumerate(r.options) if names_document(option, fact.document)]
+    return bool(in_options) and not keys & set(in_options)
+
+
+def recent_share(records: Iterable[QuestionRecord], facts: Mapping[str, Fact] | None
+                 ) -> tuple[int, int]:
+    """(questions on a 2025–2026 text, questions) among `records`."""
+    items = list(records)
+    if not facts:
+        return 0, len(items)
+    recent = sum(any(f in facts and facts[f].recent for f in r.facts) for r in items)
+    return recent, len(items)
+
+
+def _practice_gives_away(records: list[QuestionRecord]) -> list[Problem]:
+    """A practice question (its key is shown) must not rest on a fact an official one uses."""
+    official: dict[str, str] = {}
+    for r in _active(records):
+        if r.pool == POOL_OFFICIAL:
+            for fact_id in r.facts:
+                official.setdefault(fact_id, r.id)
+    out = []
+    for r in _active(records):
+        if r.pool != POOL_PRACTICE:
+            continue
+        shared = [f for f in r.facts if f in official]
+        if shared:
+            out.append(warning(r, "practice_shares_fact",
+                               N_("Câu luyện tập dùng dữ kiện %(facts)s mà câu chính thức "
+                                  "%(other)s cũng dùng: đáp án luyện tập có thể làm lộ đáp án "
+                                  "câu thi chính thức."), line=r.line_of("facts"),
+                               other_id=official[shared[0]], facts=", ".join(shared),
+                               other=official[shared[0]]))
     return out
 
 
@@ -744,6 +1049,16 @@ class CheckResult:
     records: list[QuestionRecord]
     problems: list[Problem]
     facts_checked: bool = True
+    facts: Mapping[str, Fact] = field(default_factory=dict, repr=False)
+
+    def counts(self) -> dict[str, int]:
+        """Approved questions: total, per pool, and those on a 2025–2026 text."""
+        approved = [r for r in self.records if r.status == "approved"]
+        recent, _ = recent_share(approved, self.facts)
+        return {"approved": len(approved),
+                "official": sum(r.pool == POOL_OFFICIAL for r in approved),
+                "practice": sum(r.pool == POOL_PRACTICE for r in approved),
+                "recent": recent}
 
     @property
     def errors(self) -> list[Problem]:
@@ -762,10 +1077,10 @@ def check_records(records: list[QuestionRecord], topics: Mapping[str, TopicDef],
                   facts_dir: str | Path | None = None,
                   parse_problems: list[Problem] | None = None) -> CheckResult:
     folder = resolve_facts_dir(facts_dir)
-    facts = load_facts(folder)
+    facts, fact_problems = load_fact_rows(folder)
     problems = list(parse_problems or []) + validate(records, topics, facts,
                                                      facts_note=str(folder))
-    return CheckResult(records, problems, facts is not None)
+    return CheckResult(records, fact_problems + problems, facts is not None, facts or {})
 
 
 def check_path(path: str | Path, topics: Mapping[str, TopicDef] | None = None,

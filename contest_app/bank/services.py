@@ -4,7 +4,7 @@ caller (a view or a CLI command) commits once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -397,11 +397,50 @@ def import_xlsx(session: Session, source: str | Path | IO[bytes], *, name: str |
 REPORT_COLUMNS: list[tuple[str, int]] = [
     ("Mã câu hỏi", 14), ("Chủ đề", 24), ("Mức độ", 10), ("Phiên bản", 10),
     ("Câu hỏi", 60), ("Các phương án", 50), ("Đáp án đúng", 40), ("Giải thích", 50),
-    ("Căn cứ pháp lý", 30), ("Mã dữ kiện", 14), ("Nguồn của dữ kiện (tên, địa chỉ)", 60),
-    ("Mức xác nhận của dữ kiện", 40), ("Độ tin cậy", 12), ("Trạng thái", 12),
+    ("Căn cứ pháp lý", 30), ("Mã dữ kiện", 14),
+    ("Văn bản của dữ kiện (số, ngày ban hành, điều khoản)", 40),
+    ("Trích dẫn nguyên văn", 60), ("Nguồn của dữ kiện (tên, địa chỉ)", 60),
+    ("Địa chỉ nguồn (URL)", 40), ("Mức xác nhận của dữ kiện", 40), ("Ngày đọc nguồn", 14),
+    ("Văn bản đã bị thay thế", 30), ("Độ tin cậy", 12), ("Trạng thái", 12),
     ("Dùng cho vòng thi (pool)", 12),
     ("Người duyệt", 22), ("Thời điểm duyệt", 18), ("Đã kiểm tra pháp lý (đánh dấu ✓)", 18),
 ]
+
+
+MISSING_FACT = "(không tìm thấy trong các tệp dữ kiện question_bank/facts)"
+
+
+def _vn_date(text: str) -> str:
+    """"2025-06-09" -> "09/6/2025"; a year or "" stays as it is."""
+    if len(text) == 10 and text[4] == "-":
+        return f"{text[8:]}/{int(text[5:7])}/{text[:4]}"
+    return text
+
+
+def fact_trail(facts: Mapping[str, rules.Fact], fact_ids: Iterable[str]) -> list[str]:
+    """The report's per-fact cells, one line per cited fact ("C59: …"): document (date,
+    provision), quote, source, URL, how it was confirmed, date read, replacement."""
+    columns: list[list[str]] = [[] for _ in range(7)]
+    for fid in fact_ids:
+        fact = facts.get(fid)
+        if fact is None:
+            columns[0].append(f"{fid}: {MISSING_FACT}")
+            columns[2].append(f"{fid}: {MISSING_FACT}")
+            continue
+        issued = f"ngày {_vn_date(fact.issued)}" if len(fact.issued) == 10 else \
+            (f"năm {fact.issued}" if fact.issued else "")
+        document = ", ".join(x for x in (fact.document, issued, fact.provision) if x)
+        replaced = ""
+        if fact.replaced_by:
+            since = f" từ {_vn_date(fact.replaced_on)}" if fact.replaced_on else ""
+            replaced = f"thay bằng {fact.replaced_by}{since}"
+        confirmed = "; ".join(x for x in (fact.confidence, fact.confirmed) if x) or fact.mark
+        values = [document or fact.text, fact.quote, fact.source, fact.source_url, confirmed,
+                  _vn_date(fact.read_on), replaced]
+        for column, value in zip(columns, values, strict=True):
+            if value:
+                column.append(f"{fid}: {value}")
+    return ["\n".join(lines) for lines in columns]
 
 
 def write_report(session: Session, target: str | Path | IO[bytes], *,
@@ -424,15 +463,12 @@ def write_report(session: Session, target: str | Path | IO[bytes], *,
         options = "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(version.options))
         key = "\n".join(f"{LETTERS[i]}. {version.options[i]}" for i in version.correct
                         if i < len(version.options))
-        sources = "\n".join(f"{f}: {facts[f].source}" if f in facts
-                            else f"{f}: (không tìm thấy trong bảng dữ kiện)"
-                            for f in version.facts or [])
-        marks = "\n".join(f"{f}: {facts[f].mark}" for f in version.facts or [] if f in facts)
+        trail = fact_trail(facts, version.facts or [])
         approved = version.approved_at.astimezone(zone).strftime("%d/%m/%Y %H:%M") \
             if version.approved_at else ""
         values = [question.key, question.topic.name, question.difficulty, version.number,
                   version.text, options, key, version.explanation, version.legal_basis,
-                  ", ".join(version.facts or []), sources, marks, version.confidence,
+                  ", ".join(version.facts or []), *trail, version.confidence,
                   question.status, question.pool,
                   approvers.get(version.approved_by_id or 0, ""), approved, ""]
         for col, value in enumerate(values, start=1):
@@ -488,8 +524,9 @@ def approve_version(session: Session, question: Question, number: int, actor_id:
         raise NotFound("version not found")
     if number != question.current_version:
         raise ValidationFailed(version=_l("Chỉ duyệt được phiên bản hiện hành của câu hỏi."))
-    problems = rules.check_record(record_of(question, version), topic_defs(session),
-                                  rules.load_facts(facts_dir))
+    record = record_of(question, version)
+    record.status = "approved"  # checked as it will be: e.g. no unconfirmed fact behind it
+    problems = rules.check_record(record, topic_defs(session), rules.load_facts(facts_dir))
     if any(p.is_error for p in problems):
         raise BankCheckFailed(problems)
     if version.approved_at is None:

@@ -42,6 +42,8 @@ FIELD_OF = {
     "answer_out_of_range": "answer", "several_answers_single": "answer",
     "missing_explanation": "explanation", "missing_legal_basis": "legal_basis",
     "too_long": "legal_basis", "unknown_fact": "facts", "unusable_fact": "facts",
+    "fact_without_quote": "facts", "practice_shares_fact": "facts",
+    "replaced_fact_present_tense": "text",
     "unknown_topic": "topic", "unknown_difficulty": "difficulty",
     "unknown_confidence": "confidence", "unknown_pool": "pool", "bad_group": "group",
 }

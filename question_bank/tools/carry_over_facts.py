@@ -104,13 +104,14 @@ KNOWN_DATES = {
     "Nghị định 60/2021/NĐ-CP": "2021-06-21", "Nghị định 30/2020/NĐ-CP": "2020-03-05",
     "Nghị định 79/2025/NĐ-CP": "2025-04-01", "Nghị định 335/2025/NĐ-CP": "2025-12-21",
     "Nghị định 90/2020/NĐ-CP": "2020-08-13", "Nghị định 130/2005/NĐ-CP": "2005-10-17",
-    "Luật Tổ chức chính quyền địa phương 77/2015/QH13": "2015-06-19",
     "Quyết định 129/2007/QĐ-TTg": "2007-08-02", "Thông tư 01/2018/TT-VPCP": "2018-11-23",
     "Hiến pháp 2013 (sửa đổi, bổ sung năm 2025)": "2025",
 }
 
 # Rows whose document/date the parser cannot get from the statement (or gets wrong),
-# checked by hand against each row: id -> document | issued | provision (empty = keep).
+# checked by hand against each row: id -> document | issued | provision (empty = keep what
+# was parsed, "-" = unknown; a year-only or missing date is then taken from KNOWN_DATES or from
+# the document's name).
 HAND = """
 C3|Nghị quyết 76/NQ-CP||
 C4|Nghị quyết 76/NQ-CP||
@@ -190,7 +191,7 @@ D16|Luật Ban hành văn bản quy phạm pháp luật 64/2025/QH15||Điều 23
 D19|Phát biểu của Tổng Bí thư Tô Lâm khai mạc Kỳ họp thứ 8, Quốc hội khóa XV|2024-10-21|
 D20|Nghị quyết 66-NQ/TW||
 D21|Nghị quyết 66-NQ/TW||
-D22|Hiến pháp 2013|2013-11-28|khoản 1 Điều 2
+D22|Hiến pháp 2013|2013|khoản 1 Điều 2
 D23|Nghị quyết 202/2025/QH15|2025-06-12|
 D24|Nghị quyết 202/2025/QH15|2025-06-12|
 D25|Nghị quyết 202/2025/QH15|2025-06-12|
@@ -230,21 +231,21 @@ D63|Luật Ngân sách nhà nước 83/2015/QH13||khoản 1 Điều 11
 D64|Nghị quyết của Quốc hội về dự toán ngân sách nhà nước năm 2026|2025|
 D65|Luật Ngân sách nhà nước 89/2025/QH15|2025|
 D67|Quyết định 129/2007/QĐ-TTg||
-D68|Đề án Văn hóa công vụ (Thủ tướng Chính phủ phê duyệt)|2018|
-D69|Đề án Văn hóa công vụ (Thủ tướng Chính phủ phê duyệt)|2018|
-D70|Đề án Văn hóa công vụ (Thủ tướng Chính phủ phê duyệt)|2018|
+D68|Đề án Văn hóa công vụ (Thủ tướng Chính phủ phê duyệt)|-|
+D69|Đề án Văn hóa công vụ (Thủ tướng Chính phủ phê duyệt)|-|
+D70|Đề án Văn hóa công vụ (Thủ tướng Chính phủ phê duyệt)|-|
 D76|Nghị định 56/2015/NĐ-CP|2015|
-D79|Kết quả SIPAS 2020|2021|
+D79|Kết quả SIPAS 2020|-|
 D80|Kết quả PAR INDEX 2023 của tỉnh Đắk Lắk|2024-04-17|
 D81|Kết quả PAR INDEX 2023 của tỉnh Đắk Lắk|2024-04-17|
-D82|Kết quả PAR INDEX 2017 của tỉnh Đắk Lắk|2018|
+D82|Kết quả PAR INDEX 2017 của tỉnh Đắk Lắk|-|
 D83|Kết quả PAR INDEX và SIPAS 2023 (Bộ Nội vụ công bố 17/4/2024)|2024-04-17|
 D84|Kết quả PAR INDEX và SIPAS 2023 (Bộ Nội vụ công bố 17/4/2024)|2024-04-17|
 D85|Kết quả PAR INDEX và SIPAS 2022 (công bố 19/4/2023)|2023-04-19|
 D87|Kế hoạch 0156/KH-UBND|2025-12-26|
 D90|Kết quả Chỉ số CCHC năm 2024 của UBND cấp huyện tỉnh Đắk Lắk|2025|
 D92|Văn kiện của Đảng về Nhà nước pháp quyền xã hội chủ nghĩa (khóa VII)|1994|
-D93|Kết luận 127-KL/TW|2025|
+D93|Kết luận 127 của Bộ Chính trị|-|
 B4|Nghị quyết 76/NQ-CP||
 B14|Quyết định 1001/QĐ-BNV|2023|
 B16|Nghị quyết 76/NQ-CP||
@@ -255,8 +256,9 @@ NOT_REPLACED = {"C37"}
 OVERRIDES: dict[str, dict[str, str]] = {}
 for _line in HAND.strip().splitlines():
     _id, _doc, _issued, _provision = _line.split("|")
-    OVERRIDES[_id] = {k: v for k, v in (("document", _doc), ("issued", _issued),
-                                        ("provision", _provision)) if v}
+    OVERRIDES[_id] = {k: "" if v == "-" else v
+                      for k, v in (("document", _doc), ("issued", _issued),
+                                   ("provision", _provision)) if v}
 
 # The replaced texts named in FACTS.md "Read this first" and LEGAL_FACTS.md "Currency warnings".
 REPLACED: list[tuple[str, str, str]] = [
@@ -274,6 +276,7 @@ REPLACED: list[tuple[str, str, str]] = [
     (r"43/2011/NĐ-CP", "Nghị định 42/2022/NĐ-CP", "2022"),
     (r"83/2015/QH13", "Luật Ngân sách nhà nước 89/2025/QH15", "2026-01-01"),
     (r"90/2020/NĐ-CP", "Nghị định 335/2025/NĐ-CP", "2026-01-01"),
+    (r"56/2015/NĐ-CP", "Nghị định 90/2020/NĐ-CP", "2020"),
 ]
 
 # B rows: where the sheets say the row was confirmed (LEGAL_FACTS.md §1 or a C row).
@@ -441,12 +444,13 @@ def replaced(document: str) -> tuple[str, str]:
 
 
 def plan_sentences(text: str) -> list[tuple[str, str]]:
-    """(heading path, sentence) pairs of the 2021 plan's text."""
+    """(heading path, paragraph) pairs of the 2021 plan's text (a paragraph is one bullet or
+    numbered item, quoted whole)."""
     heading: list[str] = []
     out = []
     for raw in text.splitlines():
         line = raw.strip()
-        if not line:
+        if not line or line.startswith(("Nơi nhận", "**")):
             continue
         if re.match(r"^[IVX]+\. ", line):
             heading = [line.split(":")[0]]
@@ -457,10 +461,12 @@ def plan_sentences(text: str) -> list[tuple[str, str]]:
             continue
         body = line.lstrip("- ").strip()
         if numbered:
-            heading = heading[:1] + [f"{numbered.group(1)}."]
+            lead = numbered.group(2).split(":")[0]
+            label = f"{numbered.group(1)}. {lead}" if len(lead) < 40 else \
+                f"mục {numbered.group(1)}"
+            heading = heading[:1] + [label]
             body = numbered.group(2)
-        for sentence in re.split(r"(?<=[.;])\s+(?=[A-ZĐÀ-Ỹ-])", body):
-            out.append((" / ".join(heading), sentence.strip()))
+        out.append((" / ".join(heading) or "Tên văn bản", body))
     return out
 
 

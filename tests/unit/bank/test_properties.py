@@ -130,6 +130,13 @@ def _all_of_the_above(q: dict[str, Any], draw: st.DrawFn) -> str:
     return "all_of_the_above"
 
 
+def _unusable(fact: str) -> Mutation:
+    def mutate(q: dict[str, Any], draw: st.DrawFn) -> str:
+        q["facts"], q["status"] = [fact], "approved"  # an unconfirmed fact may back a draft
+        return "unusable_fact"
+    return mutate
+
+
 def _negative(q: dict[str, Any], draw: st.DrawFn) -> str:
     q["text"] = "Nội dung nào sau đây không thuộc " + q["text"]
     return "negative_lowercase"
@@ -149,8 +156,8 @@ MUTATIONS: list[Mutation] = [
     _set("legal_basis", "", "missing_legal_basis"),
     _set("explanation", None, "missing_explanation"),
     _set("facts", ["C999"], "unknown_fact"),
-    _set("facts", ["C111"], "unusable_fact"),
-    _set("facts", ["B9"], "unusable_fact"),
+    _unusable("C111"),
+    _unusable("B9"),
     _set("options", "không phải danh sách", "structure"),
     _set("anwser", "A", "unknown_field"),
 ]

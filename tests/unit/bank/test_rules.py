@@ -222,7 +222,8 @@ def test_facts_path_comes_from_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("FACTS_PATH", str(tmp_path))
     assert rules.resolve_facts_dir() == tmp_path
     monkeypatch.delenv("FACTS_PATH")
-    assert rules.resolve_facts_dir() == rules.REPO_ROOT.parent / "shared" / "facts"
+    assert rules.resolve_facts_dir() == rules.DEFAULT_FACTS_DIR == \
+        rules.REPO_ROOT / "question_bank" / "facts"
 
 
 def test_fact_sheet_rows_and_their_sources(facts_dir) -> None:
@@ -235,12 +236,13 @@ def test_fact_sheet_rows_and_their_sources(facts_dir) -> None:
     assert rules.load_facts(facts_dir / "missing") is None
 
 
-def test_real_fact_sheets_parse_when_present() -> None:
-    folder = rules.resolve_facts_dir()
-    if not folder.is_dir():
-        pytest.skip("no fact sheets beside the repository")
-    facts = rules.load_facts(folder)
-    assert {"A1", "B16", "C1", "C143", "D1", "D93"} <= set(facts)
+def test_shipped_facts_hold_every_row_of_the_shared_sheets(monkeypatch) -> None:
+    monkeypatch.delenv("FACTS_PATH", raising=False)
+    facts, problems = rules.load_fact_rows()
+    assert problems == []
+    expected = ({f"A{i}" for i in range(1, 23)} | {f"B{i}" for i in range(1, 17)}
+                | {f"C{i}" for i in range(1, 144)} | {f"D{i}" for i in range(1, 94)})
+    assert expected <= set(facts) and all(f.structured for f in facts.values())
 
 
 # --- issue 10: quality rules ---------------------------------------------------------------
