@@ -397,12 +397,15 @@ class Fact:
 
     @property
     def unusable(self) -> str | None:
-        """"UNCONFIRMED" or "AVOID" when the row's mark forbids its use."""
+        """"UNCONFIRMED" or "AVOID" when the row's mark forbids its use (for a YAML row:
+        `confidence: unconfirmed`)."""
+        if self.structured:
+            if self.confidence != "unconfirmed":
+                return None
+            return "AVOID" if "AVOID" in self.confirmed else "UNCONFIRMED"
         for flag in ("UNCONFIRMED", "AVOID"):
             if flag in self.mark:
                 return flag
-        if self.confidence == "unconfirmed":
-            return "UNCONFIRMED"
         return None
 
     @property

@@ -138,7 +138,7 @@ C69|Nghị định 42/2022/NĐ-CP||điểm a khoản 1 Điều 11
 C70|Nghị định 42/2022/NĐ-CP||điểm b khoản 1 Điều 11
 C71|Nghị định 43/2011/NĐ-CP||
 C72|Nghị định 43/2011/NĐ-CP||
-C73|Nghị định 43/2011/NĐ-CP||khoản 4 Điều 3
+C73|Nghị định 43/2011/NĐ-CP||
 C74|Cổng Dịch vụ công quốc gia (khai trương 09/12/2019)|2019-12-09|
 C75|Cổng Dịch vụ công quốc gia (khai trương 09/12/2019)|2019-12-09|
 C76|Cổng Dịch vụ công quốc gia (khai trương 09/12/2019)|2019-12-09|
@@ -151,7 +151,7 @@ C86|Luật 52/2019/QH14||
 C87|Luật 52/2019/QH14||
 C88|Luật 52/2019/QH14||
 C93|Luật 52/2019/QH14||
-C98|Luật Cán bộ, công chức 80/2025/QH15||Điều 44
+C98|Luật Cán bộ, công chức 80/2025/QH15||Chương VII (điều về hiệu lực thi hành), khoản 1
 C100|Luật Viên chức (sửa đổi) 2025|2025-12-10|
 C102|Nghị quyết 18-NQ/TW||
 C104|Nghị quyết 18-NQ/TW||
@@ -393,27 +393,74 @@ def remember_urls(cell: str) -> None:
             KNOWN_URLS.setdefault(_title_key(title), url)
 
 
+REFERENCE = re.compile(r"\s*\((?:URLs? [^)]*|URL|[A-D]\d+(?:[–-][A-D]?\d+)?|same)\)|\s*URL above",
+                       re.IGNORECASE)
+
+
+def _pieces(segment: str) -> list[str]:
+    """Titles in a stretch of a source cell without address: "A; B (2) C" -> [A, B, C]."""
+    parts = re.split(r";\s*|\s*\(\d\)\s+", segment)
+    return [p for p in (re.sub(r"\s+", " ", x).strip(" ;:,—-") for x in parts) if p]
+
+
 def split_sources(cell: str, resolve: bool = True) -> list[tuple[str, str]]:
-    """[(title, url)] from a source cell "Title https://… ; Title2 https://…"."""
-    out = []
-    for part in re.split(r"\s;\s|\s;(?=\s*[A-ZĐÀ-Ỹ(])", cell):
-        part = strip_md(part)
-        if not part:
-            continue
-        url_match = URL.search(part)
-        url = url_match.group(0).rstrip(").,") if url_match else ""
-        title = nfc(URL.sub("", part)).strip(" ;:")
-        title = re.sub(r"\s+", " ", title)
-        if not title and url:
-            title = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
-        if resolve and not url:  # "LuatVietnam EN (URL above)": the address given earlier
-            key = _title_key(title)
-            for known, known_url in KNOWN_URLS.items():
-                if key and (known.startswith(key) or key.startswith(known)):
-                    url = known_url
-                    break
+    """[(title, url)] from a source cell "Title https://… ; Title2 https://… ; Title3": the
+    text before each address is its title; titles without an address are kept (and, with
+    `resolve`, given the address the sheet gave that title in another row)."""
+    text = strip_md(cell)
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for match in URL.finditer(text):
+        pieces = _pieces(text[pos:match.start()])
+        pos = match.end()
+        url = match.group(0).rstrip(").,;")
+        for piece in pieces[:-1]:
+            out.append((piece, ""))
+        title = pieces[-1] if pieces else re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
         out.append((title, url))
+    for piece in _pieces(text[pos:]):
+        if piece.startswith("(") and out:  # "(spam domain …, weak)": a note on the last one
+            out[-1] = (f"{out[-1][0]} {piece}", out[-1][1])
+        else:
+            out.append((piece, ""))
+    if resolve:
+        out = [(title, url or _known_url(title)) for title, url in out]
     return out
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", fold(text))) - {"url", "above", "in", "same", "see"}
+
+
+def _referenced_url(title: str, extra: dict[str, dict[str, str]], fid: str) -> str:
+    """"Tiền Giang portal (B12)": the address of the source with that title in row B12."""
+    ref = re.search(r"\b([A-D]\d+)\b", title)
+    if not ref or ref.group(1) not in extra or ref.group(1) == fid:
+        return ""
+    row = extra[ref.group(1)]
+    other = [o for o in split_sources(row.get("source", "") or row.get("source(s)", ""))
+             if o[1]]
+    wanted = _words(REFERENCE.sub("", title))
+    for other_title, url in other:
+        host = re.sub(r"^https?://", "", url).split("/")[0]
+        if wanted and wanted <= _words(other_title) | _words(host.replace(".", " ")):
+            return url
+    return other[0][1] if len(other) == 1 else ""
+
+
+def _known_url(title: str) -> str:
+    """The address the sheets give, in some row, to a source with this title."""
+    key = _title_key(title)
+    if not key:
+        return ""
+    if re.fullmatch(r"[\w-]+(\.[\w-]+)+", title.strip()):  # a bare host: "tcvn.gov.vn"
+        for url in KNOWN_URLS.values():
+            if re.sub(r"^https?://(www\.)?", "", url).startswith(title.strip() + "/"):
+                return url
+    for known, url in KNOWN_URLS.items():
+        if known.startswith(key) or key.startswith(known):
+            return url
+    return ""
 
 
 def clean_quote(text: str) -> str:
@@ -513,15 +560,15 @@ def fact_from_row(row: dict[str, str], extra: dict[str, dict[str, str]],
                 notes = f"Trích dẫn và nguồn lấy từ dòng xác nhận {B_CORROBORATION[fid]}."
         sources = split_sources(source_cell)
         confirmed = f"{mark} ({sheet} {fid})" if mark else f"({sheet} {fid})"
-    # Sources written as "see B11" / "(C38)" / "URL above": take the address from that row.
-    if sources and not any(url for _, url in sources):
-        ref = re.search(r"\b([A-D]\d+)\b", source_cell)
-        if ref and ref.group(1) in extra and ref.group(1) != fid:
-            other = split_sources(extra[ref.group(1)].get("source", "")
-                                  or extra[ref.group(1)].get("source(s)", ""))
-            urls = [s for s in other if s[1]]
-            if urls:
-                sources = [(sources[0][0] + " — " + urls[0][0], urls[0][1])] + sources[1:]
+    # Sources written as "see B11" / "Tiền Giang portal (B12)": the address from the row named
+    # (its source with the same title, or all of its sources for a bare "see B11").
+    ref = re.search(r"\b([A-D]\d+)\b", source_cell)
+    if strip_md(source_cell).lower().startswith("see ") and ref and ref.group(1) in extra:
+        other = split_sources(extra[ref.group(1)].get("source", "")
+                              or extra[ref.group(1)].get("source(s)", ""))
+        sources = [o for o in other if o[1]] or sources
+    sources = [(title, url or _referenced_url(title, extra, fid)) for title, url in sources]
+    sources = [(REFERENCE.sub("", t).strip() or t, u) if u else (t, u) for t, u in sources]
     if not quote:  # "see B11": the quote of the row named
         ref = re.search(r"\b([A-D]\d+)\b", strip_md(row.get("quote", "")))
         if ref and ref.group(1) in extra:

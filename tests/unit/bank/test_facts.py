@@ -302,3 +302,12 @@ def test_counts_of_approved_questions_and_recent_texts(tmp_path) -> None:
     result = check(tmp_path, items, rows=rows)
     assert result.counts() == {"approved": 3, "official": 2, "practice": 1, "recent": 1}
     assert rules.recent_share(result.records, result.facts) == (1, 3)
+
+
+def test_only_the_confidence_of_a_yaml_row_makes_it_unusable(tmp_path) -> None:
+    facts, _ = load(tmp_path, [
+        fact(confirmed="UNCONFIRMED in 2025, since read in the decree text"),
+        fact(id="C60", confidence="unconfirmed", confirmed="secondary; AVOID (sources disagree)"),
+        fact(id="C61", confidence="unconfirmed")])
+    assert facts["C59"].unusable is None
+    assert facts["C60"].unusable == "AVOID" and facts["C61"].unusable == "UNCONFIRMED"
