@@ -24,6 +24,8 @@ ACTIONS = {
     "contest.save": _l("Lưu cuộc thi"),
     "contest_document.add": _l("Thêm tài liệu cuộc thi"),
     "contest_document.remove": _l("Xóa tài liệu cuộc thi"),
+    "fraud.dismiss": _l("Ghi nhận phát hiện đáng ngờ là không vi phạm"),
+    "fraud.disqualify": _l("Loại bài dự thi đáng ngờ"),
     "initiative.assign": _l("Phân công giám khảo chấm sáng kiến"),
     "initiative.conflict": _l("Khai báo xung đột lợi ích"),
     "initiative.create": _l("Tạo hồ sơ sáng kiến"),

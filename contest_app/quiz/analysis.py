@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..bank.models import Question, QuestionVersion
 from ..organiser.models import record
-from . import statistics
+from . import fraud, statistics
 from .models import ATTEMPT_EXPIRED, ATTEMPT_SUBMITTED, Attempt, AttemptItem, Round
 
 FINISHED = (ATTEMPT_SUBMITTED, ATTEMPT_EXPIRED)
@@ -113,3 +113,87 @@ def apply_regrade(session: Session, actor_id: int | None, rnd: Round, now: datet
     })
     session.flush()
     return changed
+
+
+# --- Suspicious entries -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FraudReport:
+    findings: list  # fraud.Finding, still open
+    dismissed: list  # (fraud.Finding, FraudDismissal)
+    people: dict  # user id -> User
+
+
+def fraud_report(session: Session, rnd: Round) -> FraudReport:
+    from ..accounts.models import User
+    from .models import FraudDismissal, Participation
+
+    attempts = {a.id: a for a in session.scalars(select(Attempt).where(
+        Attempt.round_id == rnd.id, Attempt.status.in_(FINISHED)))}
+    answers: dict[int, dict[int, frozenset[int]]] = {}
+    keys: dict[int, dict[int, frozenset[int]]] = {}
+    for response, _count in _responses(session, rnd):
+        if response.chosen:
+            answers.setdefault(response.attempt_id, {})[response.question_id] = frozenset(
+                response.chosen_original)
+        keys.setdefault(response.attempt_id, {})[response.question_id] = response.correct
+    rows = [fraud.AttemptAnswers(a.id, a.user_id, a.score or 0, a.max_score, a.duration_ms or 0,
+                                 answers.get(a.id, {}), keys.get(a.id, {}))
+            for a in attempts.values()]
+    users = {a.user_id for a in attempts.values()}
+    holders = session.execute(select(Participation.cccd_hash, Participation.user_id).where(
+        Participation.cccd_hash.in_(select(Participation.cccd_hash).where(
+            Participation.user_id.in_(users), Participation.cccd_hash.is_not(None))))
+    ).tuples().all() if users else []
+    findings = (fraud.identical_answers(rows) + fraud.fast_full_marks(rows, rnd.question_count)
+                + fraud.shared_cccd(holders))
+    from ..rankings.models import Exclusion
+
+    excluded = set(session.scalars(select(Exclusion.user_id).where(
+        Exclusion.contest_id == rnd.contest_id,
+        (Exclusion.round_id == rnd.id) | Exclusion.round_id.is_(None))))
+    # Once everybody a finding names is excluded, it has been acted on.
+    findings = [f for f in findings if not set(f.user_ids) <= excluded]
+    dismissals = {d.finding_key: d for d in session.scalars(select(FraudDismissal).where(
+        FraudDismissal.round_id == rnd.id))}
+    involved = {u for f in findings for u in f.user_ids}
+    people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(involved)))
+              } if involved else {}
+    return FraudReport([f for f in findings if f.key not in dismissals],
+                       [(f, dismissals[f.key]) for f in findings if f.key in dismissals], people)
+
+
+def dismiss_finding(session: Session, actor_id: int, rnd: Round, key: str, reason: str,
+                    now: datetime) -> None:
+    from ..domain import NotFound, ValidationFailed
+    from .models import FraudDismissal
+
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationFailed(reason="short")
+    if key not in {f.key for f in fraud_report(session, rnd).findings}:
+        raise NotFound()
+    row = FraudDismissal(round_id=rnd.id, finding_key=key[:200], reason=reason[:500],
+                         created_by_id=actor_id, created_at=now)
+    session.add(row)
+    session.flush()
+    record(actor_id, "fraud.dismiss", rnd, None, {"finding": key}, reason=reason)
+
+
+def disqualify_finding(session: Session, actor_id: int, rnd: Round, key: str, reason: str,
+                       now: datetime) -> list[int]:
+    """Exclude every person of the finding from the round's ranking (each audited)."""
+    from ..domain import NotFound, ValidationFailed
+    from ..rankings import services as rankings
+
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationFailed(reason="short")
+    finding = next((f for f in fraud_report(session, rnd).findings if f.key == key), None)
+    if finding is None:
+        raise NotFound()
+    for user_id in finding.user_ids:
+        rankings.exclude(session, actor_id, rnd, user_id, reason, now)
+    record(actor_id, "fraud.disqualify", rnd, None,
+           {"finding": key, "user_ids": list(finding.user_ids)}, reason=reason)
+    return list(finding.user_ids)

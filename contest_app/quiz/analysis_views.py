@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from .. import clock
 from ..accounts.models import ROLE_ORGANISER
+from ..domain import NotFound, ValidationFailed
 from ..extensions import db
 from ..security import role_required
-from . import analysis, statistics
+from . import analysis, fraud, statistics
 from .models import ROUND_OFFICIAL, Round
 
 bp = Blueprint("quiz_analysis", __name__, url_prefix="/ban-to-chuc/vong-thi")
@@ -64,3 +65,49 @@ def regrade_page(round_id: int):
     return render_template("quiz_admin/regrade.html", rnd=rnd, contest=rnd.contest, plan=plan,
                            changed=[r for r in plan if r.changed],
                            kept=sorted({q for r in plan for q in r.kept}))
+
+
+KIND_LABELS = {
+    fraud.KIND_IDENTICAL: _l("Đáp án giống hệt nhau (kể cả các câu sai), thời gian làm bài gần "
+                             "bằng nhau"),
+    fraud.KIND_FAST: _l("Đạt điểm tuyệt đối nhanh bất thường"),
+    fraud.KIND_CCCD: _l("Một số CCCD khai cho nhiều tài khoản"),
+}
+
+
+@bp.route("/<int:round_id>/ra-soat-gian-lan", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def fraud_page(round_id: int):
+    """Suspicious entries, each with its evidence, for the organiser to dismiss or disqualify
+    (with a reason, audited); nothing happens on its own."""
+    rnd = _round(round_id)
+    status = 200
+    if request.method == "POST":
+        action, key = request.form.get("action"), request.form.get("key", "")
+        reason = request.form.get("reason", "")
+        try:
+            if action == "dismiss":
+                analysis.dismiss_finding(db.session, current_user.id, rnd, key, reason,
+                                         clock.now())
+                message = _("Đã ghi nhận: không có dấu hiệu gian lận (ghi nhật ký).")
+            elif action == "disqualify":
+                analysis.disqualify_finding(db.session, current_user.id, rnd, key, reason,
+                                            clock.now())
+                message = _("Đã loại các bài dự thi liên quan khỏi bảng xếp hạng (ghi nhật ký).")
+            else:
+                abort(400)
+        except ValidationFailed:
+            db.session.rollback()
+            flash(_("Vui lòng ghi rõ lý do (ít nhất 5 ký tự)."), "danger")
+            status = 422
+        except NotFound:
+            db.session.rollback()
+            flash(_("Không còn phát hiện này (có thể đã được xử lý)."), "warning")
+            status = 404
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for(".fraud_page", round_id=rnd.id))
+    report = analysis.fraud_report(db.session, rnd)
+    return render_template("quiz_admin/fraud.html", rnd=rnd, contest=rnd.contest, report=report,
+                           kinds=KIND_LABELS), status

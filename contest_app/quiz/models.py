@@ -211,3 +211,16 @@ class AttemptItem(db.Model):
     answered_at: Mapped[datetime | None]
 
     version = relationship("QuestionVersion", lazy="joined")
+
+
+class FraudDismissal(db.Model):
+    """An organiser looked at a suspicious-entry finding and found nothing wrong (with why)."""
+
+    __tablename__ = "fraud_dismissal"
+    __table_args__ = (UniqueConstraint("round_id", "finding_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    finding_key: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(500))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
