@@ -16,6 +16,7 @@ from .models import AuditEvent
 
 ACTIONS = {
     "annex.export": _l("Xuất phụ lục quyết định khen thưởng"),
+    "attempt.void": _l("Hủy bài làm (cho thi lại)"),
     "backup.create": _l("Sao lưu dữ liệu"),
     "backup.restore": _l("Khôi phục dữ liệu từ bản sao lưu"),
     "bank.import": _l("Nhập ngân hàng câu hỏi"),

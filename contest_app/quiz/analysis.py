@@ -197,3 +197,57 @@ def disqualify_finding(session: Session, actor_id: int, rnd: Round, key: str, re
     record(actor_id, "fraud.disqualify", rnd, None,
            {"finding": key, "user_ids": list(finding.user_ids)}, reason=reason)
     return list(finding.user_ids)
+
+
+# --- One participant ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ItemLine:
+    question_key: str
+    chosen: str  # letters of the original options chosen ("" when unanswered)
+    key: str
+    right: bool
+
+
+def person_attempts(session: Session, contest_id: int, user_id: int
+                    ) -> list[tuple[Attempt, list[ItemLine]]]:
+    """A participant's attempts in the contest's rounds with each answer and the key."""
+    from .models import Round as RoundModel
+
+    attempts = list(session.scalars(
+        select(Attempt).join(RoundModel, RoundModel.id == Attempt.round_id)
+        .where(RoundModel.contest_id == contest_id, Attempt.user_id == user_id)
+        .order_by(Attempt.started_at, Attempt.id)))
+    keys = dict(session.execute(select(Question.id, Question.key)).tuples().all()
+                ) if attempts else {}
+    out = []
+    for attempt in attempts:
+        lines = []
+        for item in attempt.items:
+            chosen = statistics.chosen_original(item.chosen, item.option_order)
+            correct = set(item.version.correct)
+            lines.append(ItemLine(keys.get(item.question_id, str(item.question_id)),
+                                  "".join(chr(65 + i) for i in sorted(chosen)),
+                                  "".join(chr(65 + i) for i in sorted(correct)),
+                                  bool(chosen) and chosen == correct))
+        out.append((attempt, lines))
+    return out
+
+
+def void_attempt(session: Session, actor_id: int, attempt: Attempt, reason: str,
+                 now: datetime) -> None:
+    """Reset an attempt: it no longer counts anywhere and frees one try (audited)."""
+    from ..domain import ValidationFailed
+    from .models import ATTEMPT_VOIDED
+
+    reason = " ".join((reason or "").split())
+    if len(reason) < 5:
+        raise ValidationFailed(reason="short")
+    if attempt.status == ATTEMPT_VOIDED:
+        return
+    before = {"status": attempt.status, "score": attempt.score}
+    session.execute(update(Attempt).where(Attempt.id == attempt.id).values(
+        status=ATTEMPT_VOIDED, submitted_at=attempt.submitted_at or now))
+    record(actor_id, "attempt.void", attempt, before, {"status": ATTEMPT_VOIDED},
+           reason=reason)
+    session.flush()

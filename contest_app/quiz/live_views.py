@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from .. import clock
 from ..accounts.models import ROLE_ORGANISER
@@ -60,3 +60,54 @@ def round_page(round_id: int):
 def round_json(round_id: int):
     rnd = _round(round_id)
     return jsonify(live.as_json(live.round_figures(db.session, rnd, clock.now(), _tz())))
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/nguoi-tham-gia")
+@role_required(ROLE_ORGANISER)
+def people(contest_id: int):
+    """Find a participant (any part of the name, without diacritics, or the e-mail)."""
+    from ..participation import services as participation
+
+    contest = _contest(contest_id)
+    q = (request.args.get("q") or "").strip()[:100]
+    result = participation.participants(db.session, contest, q, None, 1, 50) if q else None
+    return render_template("quiz_admin/live_people.html", contest=contest, q=q, result=result)
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/nguoi-tham-gia/<int:user_id>", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def person(contest_id: int, user_id: int):
+    """One participant's attempts and answers; reset an attempt with a reason (audited)."""
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+    from flask_login import current_user
+
+    from ..accounts.models import User
+    from ..domain import ValidationFailed
+    from ..quiz.models import Attempt
+    from . import analysis
+    from .forms import ExtraTimeForm
+
+    contest = _contest(contest_id)
+    user = db.session.get(User, user_id) or abort(404)
+    status = 200
+    if request.method == "POST":
+        attempt = db.session.get(Attempt, request.form.get("attempt_id", type=int) or 0)
+        if attempt is None or attempt.user_id != user.id or attempt.round.contest_id != contest.id:
+            abort(404)
+        try:
+            analysis.void_attempt(db.session, current_user.id, attempt,
+                                  request.form.get("reason", ""), clock.now())
+        except ValidationFailed:
+            db.session.rollback()
+            flash(_("Vui lòng ghi rõ lý do (ít nhất 5 ký tự)."), "danger")
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Đã hủy bài làm; thí sinh có thể làm lại lượt này (ghi nhật ký)."),
+                  "success")
+            return redirect(url_for(".person", contest_id=contest.id, user_id=user.id))
+    attempts = analysis.person_attempts(db.session, contest.id, user.id)
+    extra = ExtraTimeForm(prefix="extra", data={"participant": user.email})
+    return render_template("quiz_admin/live_person.html", contest=contest, person=user,
+                           attempts=attempts, extra=extra), status

@@ -18,6 +18,7 @@ PREDICTION_KINDS = ("full_marks", "participants")
 
 ATTEMPT_IN_PROGRESS = "in_progress"
 ATTEMPT_SUBMITTED = "submitted"
+ATTEMPT_VOIDED = "voided"  # reset by an organiser (with a reason): does not count, frees a try
 ATTEMPT_EXPIRED = "expired"  # closed by the server at the deadline, scored with what was saved
 
 DEFAULT_TIE_BREAKS = ["prediction", "duration", "submitted_at"]

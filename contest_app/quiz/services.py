@@ -20,6 +20,7 @@ from .models import (
     ATTEMPT_EXPIRED,
     ATTEMPT_IN_PROGRESS,
     ATTEMPT_SUBMITTED,
+    ATTEMPT_VOIDED,
     ROUND_OFFICIAL,
     ROUND_PRACTICE,
     Attempt,
@@ -227,7 +228,8 @@ def seen_counts(session: Session, rnd: Round, user_id: int) -> dict[int, int]:
 def attempts_used(session: Session, round_id: int, user_id: int) -> int:
     return session.scalar(
         select(func.count(Attempt.id)).where(Attempt.round_id == round_id,
-                                             Attempt.user_id == user_id)
+                                             Attempt.user_id == user_id,
+                                             Attempt.status != ATTEMPT_VOIDED)
     ) or 0
 
 
@@ -257,11 +259,14 @@ def load_round(session: Session, round_id: int) -> Round:
 
 
 def _attempt_state(session: Session, rnd: Round, user_id: int
-                   ) -> tuple[int, int | None, int, int]:
-    """Attempts used, the attempt in progress (if any), extra seconds and the number of the
+                   ) -> tuple[int, int, int | None, int, int]:
+    """Attempts used (an attempt an organiser voided does not count), attempts made (for the
+    next number), the attempt in progress (if any), extra seconds and the number of the
     contest's other official rounds, in one query."""
     mine = (Attempt.round_id == rnd.id) & (Attempt.user_id == user_id)
-    used, current_id, extra, others = session.execute(select(
+    used, made, current_id, extra, others = session.execute(select(
+        select(func.count(Attempt.id)).where(mine, Attempt.status != ATTEMPT_VOIDED)
+        .scalar_subquery(),
         select(func.count(Attempt.id)).where(mine).scalar_subquery(),
         select(Attempt.id).where(mine, Attempt.status == ATTEMPT_IN_PROGRESS)
         .limit(1).scalar_subquery(),
@@ -271,7 +276,7 @@ def _attempt_state(session: Session, rnd: Round, user_id: int
                                            Round.kind == ROUND_OFFICIAL, Round.id != rnd.id)
         .scalar_subquery(),
     )).one()
-    return used or 0, current_id, extra or 0, others or 0
+    return used or 0, made or 0, current_id, extra or 0, others or 0
 
 
 def start_attempt(
@@ -283,7 +288,7 @@ def start_attempt(
     Two simultaneous starts give one attempt: the database refuses a second in-progress row
     (partial unique index) and a duplicate attempt number; the loser resumes the winner's."""
     rnd = load_round(session, round_id)
-    used, current_id, extra, other_rounds = _attempt_state(session, rnd, user_id)
+    used, made, current_id, extra, other_rounds = _attempt_state(session, rnd, user_id)
     if current_id is not None:
         current = session.get(Attempt, current_id)
         if current is not None and not close_if_overdue(session, current, now, grace_s):
@@ -306,7 +311,7 @@ def start_attempt(
                                  rules.pool_for_round(rnd.kind))
     closes = None if rnd.kind == ROUND_PRACTICE else rnd.closes_at
     attempt = Attempt(
-        round_id=round_id, user_id=user_id, board_id=board_id, number=used + 1, seed=seed,
+        round_id=round_id, user_id=user_id, board_id=board_id, number=made + 1, seed=seed,
         status=ATTEMPT_IN_PROGRESS, started_at=now,
         deadline=rules.attempt_deadline(now, rnd.time_limit_s, closes, extra), extra_s=extra,
         max_score=sum(content[d.version_id].weight for d in drawn),

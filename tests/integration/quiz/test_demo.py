@@ -28,9 +28,10 @@ def practice_pool(monkeypatch):
 
     def import_then_adjust(session, path, **kwargs):
         result = real_import(session, path, **kwargs)
+        # Ungrouped questions first: n questions of distinct groups can fill n places.
         practice = list(session.scalars(
             select(Question).where(Question.status == "approved", Question.pool == "practice")
-            .order_by(Question.id)))
+            .order_by(Question.draw_group != "", Question.id)))
         for q in practice[size["n"]:]:
             q.status = "retired"
         topic = factories.topic(session, "demo-practice", "Luyện tập (mẫu)")

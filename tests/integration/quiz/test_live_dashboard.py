@@ -69,3 +69,46 @@ def test_dashboard_for_organisers_only(app, client, clock, make_user, make_unit,
                 f"/ban-to-chuc/theo-doi/vong-thi/{round_id}.json",
                 f"/ban-to-chuc/theo-doi/cuoc-thi/{contest_id}"):
         assert client.get(url).status_code == 403
+
+
+def test_find_a_participant_see_answers_and_void_an_attempt(app, client, clock, make_user,
+                                                            login_as) -> None:
+    from sqlalchemy import select
+
+    from contest_app.organiser.models import AuditEvent
+    from contest_app.quiz import services
+    from contest_app.quiz.models import Attempt
+
+    from .test_statistics_regrade import _play
+
+    round_id, _, first = _play(app, clock, make_user, n=2)
+    with app.app_context():
+        attempt = db.session.get(Attempt, first)
+        user_id, contest_id = attempt.user_id, attempt.round.contest_id
+        from contest_app.accounts.models import User
+
+        db.session.get(User, user_id).set_name("Nguyễn Thị Hồng Nhung")
+        db.session.add(Participation(contest_id=contest_id, user_id=user_id))
+        db.session.commit()
+    login_as("organiser")
+    found = client.get(f"/ban-to-chuc/theo-doi/cuoc-thi/{contest_id}/nguoi-tham-gia?q=hong+nhung")
+    assert "Nguyễn Thị Hồng Nhung" in found.get_data(as_text=True)
+    url = f"/ban-to-chuc/theo-doi/cuoc-thi/{contest_id}/nguoi-tham-gia/{user_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "TTHC-901" in page and "<td>C</td><td>A</td><td>Sai</td>" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post(url, data={"csrf_token": token, "attempt_id": first,
+                                  "reason": "x"}).status_code == 422
+    done = client.post(url, data={"csrf_token": token, "attempt_id": first,
+                                  "reason": "Mất điện giữa giờ, đã xác minh"})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(Attempt, first).status == "voided"
+        assert services.attempts_used(db.session, round_id, user_id) == 0
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attempt.void"))
+        assert event.reason == "Mất điện giữa giờ, đã xác minh"
+        # The participant may start again (max_attempts is 1): a new attempt, number 2.
+        started = services.start_attempt(db.session, user_id, round_id, clock.now(), 5)
+        assert started.created and started.attempt.number == 2
+        db.session.commit()
+    assert "Đã hủy" in client.get(url).get_data(as_text=True)
