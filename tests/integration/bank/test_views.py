@@ -83,7 +83,7 @@ def test_list_shows_counts_and_questions(client, login_as, import_bank) -> None:
     import_bank()
     login_as("organiser")
     page = client.get(f"{BASE}/").get_data(as_text=True)
-    assert "Tổng số: 3 câu hỏi" in page and "Đã duyệt: 2" in page and "Nháp: 1" in page
+    assert "Tổng số: 3 câu hỏi" in page and "Đã duyệt: 2" in page and "Chờ duyệt: 1" in page
     for key in ("MOTCUA-001", "MOTCUA-002", "MOTCUA-003"):
         assert key in page
 
