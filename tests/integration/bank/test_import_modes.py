@@ -244,6 +244,10 @@ def test_export_yaml_round_trips(app, import_bank, make_user, tmp_path) -> None:
         db.session.commit()
     folder = tmp_path / "exported"
     runner = app.test_cli_runner()
+    assert runner.invoke(args=["bank", "export"]).exit_code != 0  # --xlsx or --yaml
+    both = runner.invoke(args=["bank", "export", "--xlsx", str(tmp_path / "a.xlsx"),
+                               "--yaml", str(folder)])
+    assert both.exit_code != 0 and not folder.exists()
     result = runner.invoke(args=["bank", "export", "--yaml", str(folder)])
     assert result.exit_code == 0, result.output
     assert "Đã xuất 4 câu hỏi ra 1 tệp YAML" in result.output
@@ -270,10 +274,3 @@ def test_export_yaml_round_trips(app, import_bank, make_user, tmp_path) -> None:
             assert (record.status, record.pool, record.group) == \
                 (expected.status, expected.pool, expected.group)
 
-
-def test_export_needs_exactly_one_target(app, tmp_path) -> None:
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["bank", "export"]).exit_code != 0
-    both = runner.invoke(args=["bank", "export", "--xlsx", str(tmp_path / "a.xlsx"),
-                               "--yaml", str(tmp_path / "d")])
-    assert both.exit_code != 0
