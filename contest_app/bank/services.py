@@ -818,14 +818,13 @@ def edit_question(session: Session, question: Question, record: QuestionRecord,
 def approve_version(session: Session, question: Question, number: int, actor_id: int,
                     facts_dir: str | Path | None = None) -> QuestionVersion:
     """Record who approved which version, when, and that the legal check was ticked; the
-    question becomes drawable."""
+    question becomes drawable. This is also how an organiser brings a retired question back:
+    no import ever does."""
     version = next((v for v in question.versions if v.number == number), None)
     if version is None:
         raise NotFound("version not found")
     if number != question.current_version:
         raise ValidationFailed(version=_l("Chỉ duyệt được phiên bản hiện hành của câu hỏi."))
-    if question.status == "retired":
-        raise ValidationFailed(status=_l("Câu hỏi đã ngừng sử dụng nên không duyệt được."))
     problems = rules.check_record(record_of(question, version), topic_defs(session),
                                   rules.load_facts(facts_dir))
     if any(p.is_error for p in problems):

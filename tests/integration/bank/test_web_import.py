@@ -387,3 +387,21 @@ def test_question_page_never_says_approved_and_not_approved(app, client, login_a
     import_bank()
     page = client.get(f"{BASE}/MOTCUA-001").get_data(as_text=True)
     assert "Đã duyệt" in page and "chờ duyệt" not in page.lower().split("lịch sử")[0]
+
+
+def test_only_an_organiser_brings_a_retired_question_back(app, client, login_as,
+                                                          import_bank) -> None:
+    import_bank()
+    organiser = login_as("organiser")
+    with app.app_context():
+        question = db.session.scalar(select(Question).where(Question.key == "MOTCUA-001"))
+        services.retire_question(db.session, question, organiser.id, "Tạm dừng")
+        db.session.commit()
+    assert import_bank().left_alone == ["MOTCUA-001"]
+    page = client.get(f"{BASE}/MOTCUA-001").get_data(as_text=True)
+    assert "đưa câu hỏi trở lại sử dụng" in page
+    token = csrf_token(client, f"{BASE}/MOTCUA-001")
+    response = client.post(f"{BASE}/MOTCUA-001/duyet", data={
+        "approve-version": "1", "approve-confirm": "y", "approve-csrf_token": token})
+    assert response.status_code == 302
+    assert _statuses(app)["MOTCUA-001"] == "approved"
