@@ -829,6 +829,13 @@ def approve_version(session: Session, question: Question, number: int, actor_id:
                                   rules.load_facts(facts_dir))
     if any(p.is_error for p in problems):
         raise BankCheckFailed(problems)
+    _record_approval(session, question, version, actor_id)
+    return version
+
+
+def _record_approval(session: Session, question: Question, version: QuestionVersion,
+                     actor_id: int) -> None:
+    """Approve a checked version (an approval already recorded with its legal check stays)."""
     if version.approved_at is None or version.approved_by_id is None \
             or not version.legal_checked:
         _approve(version, actor_id, now())
@@ -837,9 +844,8 @@ def approve_version(session: Session, question: Question, number: int, actor_id:
     question.updated_at = now()
     session.flush()
     audit(actor_id, "question.approve", question, before={"status": before},
-          after={"key": question.key, "version": number, "status": "approved",
+          after={"key": question.key, "version": version.number, "status": "approved",
                  "legal_checked": True})
-    return version
 
 
 def retire_question(session: Session, question: Question, actor_id: int,
@@ -880,8 +886,9 @@ def bulk_approve(session: Session, keys: Iterable[str], actor_id: int,
         raise BankCheckFailed(problems)
     done = []
     for question in questions:
-        if question.status != "approved":
-            approve_version(session, question, question.current_version, actor_id, facts_dir)
+        version = current_version(question)
+        if version is not None and question.status != "approved":
+            _record_approval(session, question, version, actor_id)
             done.append(question.key)
     if done:
         audit(actor_id, "bank.bulk_approve", "QuestionBank", after={"keys": done})

@@ -270,6 +270,8 @@ def upload() -> ResponseReturnValue:
             db.session.rollback()  # planning never writes
             _drop_pending()
             _sweep_uploads()
+            if not plan.ok:  # nothing to confirm: the file is not kept
+                return _preview(plan, {"token": "", "name": name, "kind": kind}, status=422)
             token = secrets.token_urlsafe(24)
             folder = _upload_dir()
             folder.mkdir(parents=True, exist_ok=True)
@@ -278,7 +280,7 @@ def upload() -> ResponseReturnValue:
                        "approve": approve, "user": current_user.id,
                        "sha256": hashlib.sha256(data).hexdigest()}
             session[UPLOAD_SESSION_KEY] = pending
-            return _preview(plan, pending, status=200 if plan.ok else 422)
+            return _preview(plan, pending)
     elif request.method == "POST":
         status = 422
     return _render("bank/import.html", form=form,
