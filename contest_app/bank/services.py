@@ -1,6 +1,7 @@
-"""Question-bank services: versioned import (YAML folder or Excel sheet), Excel export, the
-legal-check report, approve / edit / retire, topics and search. They flush, never commit: the
-caller (a view or a CLI command) commits once."""
+"""Question-bank services: versioned import (YAML folder or file, Excel sheet, web upload) as a
+plan computed first (merge or replace) then written, Excel and YAML export, the legal-check
+report, create / edit / approve / retire (one or many), topics and search. They flush, never
+commit: the caller (a view or a CLI command) commits once."""
 
 from __future__ import annotations
 
