@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
+from ..accounts.models import ROLE_ORGANISER, User
 from ..extensions import db
 from . import rules, services
 from .rules import Problem
@@ -77,41 +79,96 @@ def sources_command(path: Path | None, write: bool) -> None:
     click.echo(f"Đã ghi {target}.")
 
 
+PLAN_LABELS = (("added", "Thêm mới"), ("changed", "Phiên bản mới"),
+               ("updated", "Cập nhật thuộc tính"), ("approved", "Duyệt (nội dung không đổi)"),
+               ("left_alone", "Giữ nguyên (đã ngừng sử dụng trên web)"),
+               ("retired", "Ngừng sử dụng"))
+
+
+def _echo_plan(plan: services.ImportPlan) -> None:
+    for name, label in PLAN_LABELS:
+        items = getattr(plan, name)
+        if items:
+            click.echo(f"{label}: {', '.join(i.key for i in items)}")
+
+
+def _approver_id(email: str | None) -> int | None:
+    if not email:
+        return None
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if user is None or ROLE_ORGANISER not in (user.roles or ()):
+        raise click.UsageError(f"Không có tài khoản ban tổ chức với thư điện tử {email}.")
+    return user.id
+
+
 @bank_cli.command("import")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--xlsx", "xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Nhập từ tệp Excel thay cho các tệp YAML.")
-def import_command(path: Path | None, xlsx: Path | None) -> None:
-    """Import the bank (idempotent): new questions, new versions, retire missing ones."""
+@click.option("--replace", is_flag=True,
+              help="Thay cả ngân hàng: câu hỏi không có trong tệp bị ngừng sử dụng.")
+@click.option("--dry-run", "dry_run", is_flag=True,
+              help="Chỉ in kế hoạch (thêm, đổi, không đổi, ngừng sử dụng, lỗi); không ghi gì.")
+@click.option("--approve-as", "approve_as", metavar="EMAIL",
+              help="Ghi nhận người ban tổ chức này đã kiểm tra pháp lý và duyệt các câu hỏi "
+                   "ghi «approved» trong tệp.")
+def import_command(path: Path | None, xlsx: Path | None, replace: bool, dry_run: bool,
+                   approve_as: str | None) -> None:
+    """Import the bank. Merge by default (add, new versions; never retire); --replace retires
+    what the file lacks. Questions arrive waiting for approval unless --approve-as."""
     if path and xlsx:
         raise click.UsageError("Chỉ dùng PATH hoặc --xlsx, không dùng cả hai.")
-    try:
-        if xlsx:
-            summary, result = services.import_xlsx(db.session, xlsx)
-        else:
-            summary, result = services.import_path(db.session, _bank_path(path))
-    except services.BankCheckFailed as err:
-        _fail(err.problems)
+    actor_id = _approver_id(approve_as)
+    mode = services.MODE_REPLACE if replace else services.MODE_MERGE
+    approve = actor_id is not None
+    if xlsx:
+        plan, topics = services.plan_xlsx(db.session, xlsx, mode=mode, approve=approve)
+    else:
+        plan, topics = services.plan_path(db.session, _bank_path(path), mode=mode,
+                                          approve=approve)
+    if plan.errors:
+        _fail(plan.problems)
         return
+    _echo_problems(plan.warnings)
+    counts = plan.counts()
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Chạy thử (chế độ {'thay cả ngân hàng' if replace else 'gộp'}), chưa ghi "
+                   f"gì: thêm mới: {counts['added']}; phiên bản mới: {counts['new_versions']}; "
+                   f"cập nhật thuộc tính: {counts['updated']}; duyệt: {counts['approved']}; "
+                   f"không đổi: {counts['unchanged']}; giữ nguyên: {counts['left_alone']}; "
+                   f"ngừng sử dụng: {counts['retired']}; lỗi: {counts['errors']}.")
+        _echo_plan(plan)
+        return
+    summary = services.apply_plan(db.session, plan, topics, actor_id=actor_id)
     db.session.commit()
-    _echo_problems(result.warnings)
     counts = summary.counts()
     click.echo(f"Thêm mới: {counts['added']}; phiên bản mới: {counts['new_versions']}; "
                f"ngừng sử dụng: {counts['retired']}; cập nhật thuộc tính: {counts['updated']}; "
-               f"không đổi: {counts['unchanged']}.")
-    for label, keys in (("Phiên bản mới", summary.new_versions),
-                        ("Ngừng sử dụng", summary.retired)):
-        if keys:
-            click.echo(f"{label}: {', '.join(keys)}")
+               f"không đổi: {counts['unchanged']}; duyệt: {counts['approved']}; "
+               f"giữ nguyên: {counts['left_alone']}.")
+    _echo_plan(plan)
+    if not approve and (plan.added or plan.changed):
+        click.echo("Câu hỏi mới và phiên bản mới đang chờ duyệt (dùng --approve-as EMAIL nếu "
+                   "đã kiểm tra pháp lý cả tệp).")
 
 
 @bank_cli.command("export")
-@click.option("--xlsx", "xlsx", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp Excel sẽ ghi ra.")
-def export_command(xlsx: Path) -> None:
-    """Export the whole bank to an Excel sheet (one row per question)."""
-    count = services.export_xlsx(db.session, xlsx)
-    click.echo(f"Đã xuất {count} câu hỏi ra {xlsx}.")
+@click.option("--yaml", "yaml_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục sẽ ghi các tệp YAML (mỗi chủ đề một tệp).")
+def export_command(xlsx: Path | None, yaml_dir: Path | None) -> None:
+    """Export the whole bank to an Excel sheet or to YAML files (one per topic)."""
+    if bool(xlsx) == bool(yaml_dir):
+        raise click.UsageError("Dùng đúng một trong hai: --xlsx TỆP hoặc --yaml THƯ_MỤC.")
+    if xlsx:
+        count = services.export_xlsx(db.session, xlsx)
+        click.echo(f"Đã xuất {count} câu hỏi ra {xlsx}.")
+        return
+    written = services.export_yaml(db.session, yaml_dir)
+    click.echo(f"Đã xuất {sum(written.values())} câu hỏi ra {len(written)} tệp YAML trong "
+               f"{yaml_dir}.")
 
 
 @bank_cli.command("report")

@@ -1,12 +1,16 @@
-"""Bank forms: list filters, question edit, approve, retire, new topic."""
+"""Bank forms: list filters, question create and edit, approve, retire (one or many), file
+import (upload, confirm), new topic."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,7 +28,7 @@ from ..parsing import INT4_MAX
 from .rules import GROUP_MAX, LETTERS, QuestionRecord, clean, parse_letters, split_list
 
 DIFFICULTY_LABELS = {"easy": _l("Dễ"), "medium": _l("Trung bình"), "hard": _l("Khó")}
-STATUS_LABELS = {"draft": _l("Nháp"), "approved": _l("Đã duyệt"),
+STATUS_LABELS = {"draft": _l("Chờ duyệt"), "approved": _l("Đã duyệt"),
                  "retired": _l("Ngừng sử dụng")}
 CONFIDENCE_LABELS = {"primary": _l("Đọc trong văn bản gốc (primary)"),
                      "secondary": _l("Từ nguồn dẫn độc lập (secondary)")}
@@ -124,3 +128,48 @@ class TopicForm(FlaskForm):
     ])
     name = StringField(_l("Tên chủ đề"), validators=[DataRequired(_l("Vui lòng nhập tên chủ đề.")),
                                                      Length(max=200)])
+
+
+class NewQuestionForm(QuestionForm):
+    key = StringField(_l("Mã câu hỏi"), validators=[
+        DataRequired(_l("Vui lòng nhập mã câu hỏi.")), Length(max=40),
+        Regexp(r"^[A-Za-z0-9_.\-]+$",
+               message=_l("Mã câu hỏi chỉ gồm chữ không dấu, số, «-», «_», «.».")),
+    ])
+
+
+IMPORT_MODE_LABELS = {
+    "merge": _l("Gộp vào ngân hàng (mặc định): thêm câu hỏi mới, tạo phiên bản mới cho câu "
+                "hỏi đã đổi; không ngừng sử dụng câu hỏi nào"),
+    "replace": _l("Thay cả ngân hàng: như gộp, và ngừng sử dụng mọi câu hỏi không có trong "
+                  "tệp (cần xác nhận lần hai)"),
+}
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Tệp câu hỏi (Excel .xlsx hoặc YAML .yaml)"))
+    mode = RadioField(_l("Cách nhập"), choices=list(IMPORT_MODE_LABELS.items()),
+                      default="merge")
+    legal_checked = BooleanField(_l(
+        "Tôi đã kiểm tra pháp lý toàn bộ tệp này (đáp án, giải thích, căn cứ pháp lý): ghi "
+        "nhận tôi duyệt các câu hỏi có trạng thái «approved» trong tệp. Nếu không đánh dấu, "
+        "câu hỏi mới và câu hỏi đã sửa sẽ chờ duyệt."))
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+    fingerprint = HiddenField(validators=[DataRequired()])
+    confirm_replace = BooleanField(_l(
+        "Tôi đồng ý ngừng sử dụng các câu hỏi không có trong tệp như danh sách trên."))
+
+
+BULK_ACTIONS = {"approve": _l("Duyệt các câu đã chọn"),
+                "retire": _l("Ngừng sử dụng các câu đã chọn")}
+
+
+class BulkForm(FlaskForm):
+    action = SelectField(_l("Thao tác"), choices=list(BULK_ACTIONS.items()))
+    legal_checked = BooleanField(_l(
+        "Tôi xác nhận đã kiểm tra pháp lý phiên bản hiện hành của các câu đã chọn (khi duyệt)."))
+    reason = StringField(_l("Lý do ngừng sử dụng (bắt buộc khi ngừng sử dụng)"),
+                         validators=[Optional(), Length(max=500)])

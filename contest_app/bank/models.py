@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -71,5 +71,7 @@ class QuestionVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     approved_at: Mapped[datetime | None]
+    # The approver ticked that the legal check (key, explanation, legal basis) was done.
+    legal_checked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     question: Mapped[Question] = relationship(back_populates="versions")

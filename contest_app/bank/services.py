@@ -1,12 +1,15 @@
-"""Question-bank services: versioned import (YAML folder or Excel sheet), Excel export, the
-legal-check report, approve / edit / retire, topics and search. They flush, never commit: the
-caller (a view or a CLI command) commits once."""
+"""Question-bank services: versioned import (YAML folder or file, Excel sheet, web upload) as a
+plan computed first (merge or replace) then written, Excel and YAML export, the legal-check
+report, create / edit / approve / retire (one or many), topics and search. They flush, never
+commit: the caller (a view or a CLI command) commits once."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -43,22 +46,91 @@ register_domain_error("bank_check_failed", 422,
                       _l("Ngân hàng câu hỏi còn lỗi nên chưa có thay đổi nào được lưu."))
 
 
+MODE_MERGE, MODE_REPLACE = "merge", "replace"
+IMPORT_MODES = (MODE_MERGE, MODE_REPLACE)
+# A YAML file uploaded in the web: one topic's questions, a few hundred kilobytes at most.
+YAML_MAX_BYTES = 5 * 1024 * 1024
+
+
 @dataclass
 class ImportSummary:
     added: list[str] = field(default_factory=list)
     new_versions: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)  # topic, difficulty or status only
+    updated: list[str] = field(default_factory=list)  # topic, difficulty, pool or group only
+    approved: list[str] = field(default_factory=list)  # same content, approved by the tick
+    left_alone: list[str] = field(default_factory=list)  # retired in the database: kept so
     unchanged: int = 0
 
     def counts(self) -> dict[str, int]:
         return {"added": len(self.added), "new_versions": len(self.new_versions),
                 "retired": len(self.retired), "updated": len(self.updated),
+                "approved": len(self.approved), "left_alone": len(self.left_alone),
                 "unchanged": self.unchanged}
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.new_versions or self.retired or self.updated)
+        return bool(self.added or self.new_versions or self.retired or self.updated
+                    or self.approved)
+
+
+@dataclass
+class PlanItem:
+    """One line of an import plan: a question, where the file has it, and what happens."""
+
+    key: str
+    file: str = ""
+    line: int = 0
+    status: str = ""  # the question's status after the import
+    note: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, computed without writing anything."""
+
+    mode: str
+    approve: bool
+    source: str
+    records: list[QuestionRecord]
+    problems: list[Problem]
+    facts_checked: bool = True
+    added: list[PlanItem] = field(default_factory=list)
+    changed: list[PlanItem] = field(default_factory=list)  # a new version
+    updated: list[PlanItem] = field(default_factory=list)  # attributes only
+    approved: list[PlanItem] = field(default_factory=list)
+    unchanged: list[PlanItem] = field(default_factory=list)
+    left_alone: list[PlanItem] = field(default_factory=list)
+    retired: list[PlanItem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "new_versions": len(self.changed),
+                "updated": len(self.updated), "approved": len(self.approved),
+                "unchanged": len(self.unchanged), "left_alone": len(self.left_alone),
+                "retired": len(self.retired), "errors": len(self.errors)}
+
+    def fingerprint(self) -> str:
+        """A digest of what the plan would write: the confirmation must match the preview."""
+        parts = [self.mode, str(self.approve)] + [
+            f"{name}:{item.key}:{item.status}" for name in (
+                "added", "changed", "updated", "approved", "left_alone", "retired")
+            for item in getattr(self, name)]
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+    def check_result(self) -> CheckResult:
+        return CheckResult(self.records, self.problems, self.facts_checked)
 
 
 # --- topics ------------------------------------------------------------------------------
@@ -128,32 +200,21 @@ def record_of(question: Question, version: QuestionVersion | None = None) -> Que
     )
 
 
-def _apply(session: Session, question: Question | None, record: QuestionRecord,
-           topics: dict[str, Topic], actor_id: int | None) -> tuple[Question, str]:
-    """Write one checked record: "added", "new_version", "updated" or "unchanged"."""
-    stamp = now()
-    topic = topics[record.topic]
-    if question is None:
-        question = Question(key=record.id, topic=topic, difficulty=record.difficulty,
-                            status=record.status, pool=record.pool, draw_group=record.group,
-                            current_version=0, created_at=stamp)
-        session.add(question)
-        _add_version(question, record, actor_id, stamp)
-        return question, "added"
-    outcome = "unchanged"
-    current = current_version(question)
-    if current is None or current.content_hash != rules.content_hash(record):
-        _add_version(question, record, actor_id, stamp)
-        outcome = "new_version"
-    if (question.topic_id, question.difficulty, question.status, question.pool,
-            question.draw_group) != (topic.id, record.difficulty, record.status, record.pool,
-                                     record.group):
-        question.topic = topic
-        question.difficulty, question.status = record.difficulty, record.status
-        question.pool, question.draw_group = record.pool, record.group
-        question.updated_at = stamp
-        outcome = "updated" if outcome == "unchanged" else outcome
-    return question, outcome
+def _approve(version: QuestionVersion, actor_id: int | None, stamp: datetime) -> None:
+    """Record an approval: who, when, and that the legal check was ticked."""
+    version.approved_by_id, version.approved_at = actor_id, stamp
+    version.legal_checked = True
+
+
+def _set_attributes(question: Question, record: QuestionRecord, topic: Topic) -> bool:
+    """Take topic, difficulty, pool and group from the record; True when one changed."""
+    if (question.topic_id, question.difficulty, question.pool, question.draw_group) == (
+            topic.id, record.difficulty, record.pool, record.group):
+        return False
+    question.topic = topic
+    question.difficulty = record.difficulty
+    question.pool, question.draw_group = record.pool, record.group
+    return True
 
 
 def _add_version(question: Question, record: QuestionRecord, actor_id: int | None,
@@ -172,65 +233,195 @@ def _add_version(question: Question, record: QuestionRecord, actor_id: int | Non
     return version
 
 
-def import_records(session: Session, records: Iterable[QuestionRecord],
-                   topics: dict[str, TopicDef], *, actor_id: int | None = None,
-                   retire_topics: set[str] | None = None, source: str = "") -> ImportSummary:
-    """Write already-checked records. Questions absent from `records` are retired (those of
-    `retire_topics` only, when given), never deleted."""
-    topic_rows = sync_topics(session, topics)
-    existing = {q.key: q for q in session.scalars(
+def _target_status(file_status: str, mode: str, approve: bool) -> str:
+    """The status a new or changed question takes: approved only when the importing
+    organiser ticked the legal check (and the file says approved); retired from a file only
+    in replace mode; otherwise waiting for approval (draft)."""
+    if file_status == "retired" and mode == MODE_REPLACE:
+        return "retired"
+    if file_status == "approved" and approve:
+        return "approved"
+    return "draft"
+
+
+def _existing_questions(session: Session) -> dict[str, Question]:
+    return {q.key: q for q in session.scalars(
         select(Question).options(selectinload(Question.versions)))}
-    summary = ImportSummary()
+
+
+def _cross_topic_errors(records: Sequence[QuestionRecord],
+                        existing: dict[str, Question]) -> list[Problem]:
+    """An id the bank already uses for a different question of another topic: an error (the
+    file's author picked an id that is taken)."""
+    out: list[Problem] = []
+    for record in records:
+        question = existing.get(record.id)
+        if question is None or question.topic.key == record.topic:
+            continue
+        current = current_version(question)
+        if current is not None and current.content_hash == rules.content_hash(record):
+            continue  # the same question moved to another topic
+        out.append(rules.error(record, "id_other_topic",
+                               rules.N_("Mã câu hỏi %(id)s đã được dùng cho một câu hỏi khác "
+                                        "thuộc chủ đề «%(topic)s»; hãy đặt mã khác."),
+                               line=record.line_of("id"), id=record.id,
+                               topic=question.topic.name))
+    return out
+
+
+def plan_records(session: Session, records: list[QuestionRecord],
+                 topics: dict[str, TopicDef], *, parse_problems: Sequence[Problem] = (),
+                 mode: str = MODE_MERGE, approve: bool = False, source: str = "",
+                 facts_dir: str | Path | None = None) -> ImportPlan:
+    """Check the records and work out, question by question, what importing them would do.
+    Writes nothing.
+
+    Merge (the default) adds new ids and gives changed questions a new version; it never
+    retires, and never touches a question retired in the database ("left alone"). Replace
+    also retires every question the file lacks. New content arrives waiting for approval
+    unless `approve` (the organiser ticked that the legal check was done for the file)."""
+    if mode not in IMPORT_MODES:
+        raise ValueError(f"unknown import mode {mode!r}")
+    problems = list(parse_problems)
+    if not records and not problems:
+        problems.append(rules.error((source, 0, None), "no_questions",
+                                    rules.N_("Không có câu hỏi nào để nhập.")))
+    result = rules.check_records(records, topics, facts_dir, problems)
+    existing = _existing_questions(session)
+    plan = ImportPlan(mode=mode, approve=approve, source=source, records=records,
+                      problems=result.problems, facts_checked=result.facts_checked)
+    cross = _cross_topic_errors(records, existing)
+    if cross:
+        plan.problems = sorted([*plan.problems, *cross],
+                               key=lambda p: (p.file, p.line, p.severity != rules.ERROR))
     seen: set[str] = set()
     for rec in records:
+        if not rec.id or rec.id in seen:
+            continue
         seen.add(rec.id)
-        _, outcome = _apply(session, existing.get(rec.id), rec, topic_rows, actor_id)
-        if outcome == "added":
-            summary.added.append(rec.id)
-        elif outcome == "new_version":
-            summary.new_versions.append(rec.id)
-        elif outcome == "updated":
-            summary.updated.append(rec.id)
+        item = PlanItem(rec.id, rec.file, rec.line)
+        question = existing.get(rec.id)
+        if question is None:
+            item.status = _target_status(rec.status, mode, approve)
+            plan.added.append(item)
+            continue
+        if question.status == "retired":
+            item.status = "retired"
+            (plan.unchanged if rec.status == "retired" else plan.left_alone).append(item)
+            continue
+        current = current_version(question)
+        same_content = current is not None and current.content_hash == rules.content_hash(rec)
+        attributes = (question.topic.key, question.difficulty, question.pool,
+                      question.draw_group) != (rec.topic, rec.difficulty, rec.pool, rec.group)
+        if not same_content:
+            item.status = _target_status(rec.status, mode, approve)
+            if item.status == "retired":  # replace mode: the new version, retired at once
+                item.note = "retired"
+            plan.changed.append(item)
+        elif mode == MODE_REPLACE and rec.status == "retired":
+            item.status = "retired"
+            plan.retired.append(item)
+        elif (question.status == "draft" and rec.status == "approved" and approve):
+            item.status = "approved"
+            plan.approved.append(item)
+        elif attributes:
+            item.status = question.status
+            plan.updated.append(item)
         else:
-            summary.unchanged += 1
-    for key, question in sorted(existing.items()):
-        in_scope = retire_topics is None or question.topic.key in retire_topics
-        if key not in seen and question.status != "retired" and in_scope:
-            question.status = "retired"
-            question.updated_at = now()
-            summary.retired.append(key)
+            item.status = question.status
+            plan.unchanged.append(item)
+    if mode == MODE_REPLACE:
+        for key, question in sorted(existing.items()):
+            if key not in seen and question.status != "retired":
+                plan.retired.append(PlanItem(key, status="retired", note="missing"))
+    return plan
+
+
+def apply_plan(session: Session, plan: ImportPlan, topics: dict[str, TopicDef], *,
+               actor_id: int | None = None) -> ImportSummary:
+    """Write an import plan (raise BankCheckFailed when it has errors). Approvals are
+    recorded as `actor_id`'s, with the legal check ticked."""
+    if plan.errors:
+        raise BankCheckFailed(plan.problems)
+    topic_rows = sync_topics(session, topics)
+    existing = _existing_questions(session)
+    records = {r.id: r for r in plan.records}
+    stamp = now()
+    summary = ImportSummary(unchanged=len(plan.unchanged))
+    for item in plan.added:
+        rec = records[item.key]
+        question = Question(key=rec.id, topic=topic_rows[rec.topic], difficulty=rec.difficulty,
+                            status=item.status, pool=rec.pool, draw_group=rec.group,
+                            current_version=0, created_at=stamp)
+        session.add(question)
+        version = _add_version(question, rec, actor_id, stamp)
+        if item.status == "approved":
+            _approve(version, actor_id, stamp)
+        summary.added.append(item.key)
+    for item in plan.changed:
+        rec, question = records[item.key], existing[item.key]
+        _set_attributes(question, rec, topic_rows[rec.topic])
+        version = _add_version(question, rec, actor_id, stamp)
+        if item.status == "approved":
+            _approve(version, actor_id, stamp)
+        question.status = item.status
+        summary.new_versions.append(item.key)
+    for item in plan.updated:
+        rec, question = records[item.key], existing[item.key]
+        _set_attributes(question, rec, topic_rows[rec.topic])
+        question.updated_at = stamp
+        summary.updated.append(item.key)
+    for item in plan.approved:
+        rec, question = records[item.key], existing[item.key]
+        _set_attributes(question, rec, topic_rows[rec.topic])
+        version = current_version(question)
+        if version is not None:
+            _approve(version, actor_id, stamp)
+        question.status, question.updated_at = "approved", stamp
+        summary.approved.append(item.key)
+    for item in plan.retired:
+        question = existing[item.key]
+        if item.key in records:
+            _set_attributes(question, records[item.key], topic_rows[records[item.key].topic])
+        question.status, question.updated_at = "retired", stamp
+        summary.retired.append(item.key)
+    summary.left_alone = [item.key for item in plan.left_alone]
     session.flush()
     if summary.changed:
-        audit(actor_id, "bank.import", "QuestionBank", after=summary.counts(), reason=source[:500])
+        audit(actor_id, "bank.import", "QuestionBank",
+              after={**summary.counts(), "mode": plan.mode, "approved_on_import": plan.approve},
+              reason=plan.source[:500])
     return summary
 
 
-def _checked(records: list[QuestionRecord], topics: dict[str, TopicDef],
-             facts_dir: str | Path | None, parse_problems: list[Problem],
-             source: str) -> CheckResult:
-    """Check records about to be imported; raise BankCheckFailed on any error (an empty
-    source is an error too: importing it would retire the whole bank)."""
-    if not records and not parse_problems:
-        parse_problems = [rules.error((source, 0, None), "no_questions",
-                                      rules.N_("Không có câu hỏi nào để nhập."))]
-    result = rules.check_records(records, topics, facts_dir, parse_problems)
-    if result.errors:
-        raise BankCheckFailed(result.problems)
-    return result
+def import_records(session: Session, records: list[QuestionRecord],
+                   topics: dict[str, TopicDef], *, actor_id: int | None = None,
+                   mode: str = MODE_MERGE, approve: bool = False,
+                   source: str = "") -> ImportSummary:
+    """Check, plan and write records (raise BankCheckFailed on any error)."""
+    plan = plan_records(session, records, topics, mode=mode, approve=approve, source=source)
+    return apply_plan(session, plan, topics, actor_id=actor_id)
 
 
-def import_path(session: Session, path: str | Path, *, actor_id: int | None = None,
-                facts_dir: str | Path | None = None) -> tuple[ImportSummary, CheckResult]:
-    """Check then import a bank folder (or one file); raises BankCheckFailed on any error.
-    Importing a single file retires only missing questions of the topics that file holds."""
+def plan_path(session: Session, path: str | Path, *, mode: str = MODE_MERGE,
+              approve: bool = False, facts_dir: str | Path | None = None,
+              ) -> tuple[ImportPlan, dict[str, TopicDef]]:
+    """The plan of importing a bank folder (or one YAML file)."""
     path = Path(path)
     topics = topic_defs(session, rules.topics_file_for(path))
     records, parse_problems = rules.parse_path(path)
-    result = _checked(records, topics, facts_dir, parse_problems, str(path))
-    scope = None if path.is_dir() else {r.topic for r in records}
-    summary = import_records(session, records, topics, actor_id=actor_id, retire_topics=scope,
-                             source=str(path))
-    return summary, result
+    plan = plan_records(session, records, topics, parse_problems=parse_problems, mode=mode,
+                        approve=approve, source=str(path), facts_dir=facts_dir)
+    return plan, topics
+
+
+def import_path(session: Session, path: str | Path, *, actor_id: int | None = None,
+                mode: str = MODE_MERGE, approve: bool = False,
+                facts_dir: str | Path | None = None) -> tuple[ImportSummary, CheckResult]:
+    """Check then import a bank folder (or one file); raises BankCheckFailed on any error.
+    Merge mode unless `mode="replace"`; see `plan_records`."""
+    plan, topics = plan_path(session, path, mode=mode, approve=approve, facts_dir=facts_dir)
+    return apply_plan(session, plan, topics, actor_id=actor_id), plan.check_result()
 
 
 # --- Excel --------------------------------------------------------------------------------
@@ -328,6 +519,55 @@ def export_xlsx(session: Session, target: str | Path | IO[bytes]) -> int:
     return len(questions)
 
 
+def _yaml_item(question: Question) -> dict[str, Any]:
+    rec = record_of(question)
+    item: dict[str, Any] = {
+        "id": rec.id, "difficulty": rec.difficulty, "text": rec.text,
+        "options": list(rec.options),
+        "answer": rec.answer[0] if len(rec.answer) == 1 else list(rec.answer),
+        "explanation": rec.explanation, "legal_basis": rec.legal_basis,
+        "facts": list(rec.facts), "confidence": rec.confidence, "status": rec.status,
+        "pool": rec.pool,
+    }
+    if rec.group:
+        item["group"] = rec.group
+    return item
+
+
+def _yaml_text(data: Any) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000,
+                          default_flow_style=False)
+
+
+def export_yaml(session: Session, folder: str | Path) -> dict[str, int]:
+    """The whole bank as YAML, one file per topic (`<topic key>.yaml`) plus topics.yaml, in
+    the format `bank check` and `bank import` read. Returns questions per written file."""
+    import re
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    defs = topic_defs(session)
+    topics = list_topics(session)
+    (folder / rules.TOPICS_FILE).write_text(_yaml_text({"topics": [
+        {"key": t.key, "name": t.name, **({"prefix": defs[t.key].prefix}
+                                          if t.key in defs and defs[t.key].prefix else {})}
+        for t in topics]}), encoding="utf-8")
+    by_topic: dict[str, list[Question]] = {}
+    for question in _bank_questions(session):
+        by_topic.setdefault(question.topic.key, []).append(question)
+    written: dict[str, int] = {}
+    for key, questions in by_topic.items():
+        stem = key if re.fullmatch(r"[A-Za-z0-9_.\-]+", key) and key != "topics" \
+            else "topic_" + hashlib.sha256(key.encode()).hexdigest()[:8]
+        name = f"{stem}.yaml"
+        (folder / name).write_text(_yaml_text({
+            "topic": key, "questions": [_yaml_item(q) for q in questions]}), encoding="utf-8")
+        written[name] = len(questions)
+    return written
+
+
 def _cell_text(value: Any) -> str:
     """A cell of a bank sheet as clean text; the escaping of the export is undone."""
     if value is None:
@@ -382,16 +622,69 @@ def read_xlsx(source: str | Path | IO[bytes], name: str) -> tuple[list[QuestionR
     return records, []
 
 
-def import_xlsx(session: Session, source: str | Path | IO[bytes], *, name: str | None = None,
-                actor_id: int | None = None, facts_dir: str | Path | None = None,
-                ) -> tuple[ImportSummary, CheckResult]:
-    """Check then import a bank sheet (the whole bank: missing questions are retired)."""
+def plan_xlsx(session: Session, source: str | Path | IO[bytes], *, name: str | None = None,
+              mode: str = MODE_MERGE, approve: bool = False,
+              facts_dir: str | Path | None = None) -> tuple[ImportPlan, dict[str, TopicDef]]:
+    """The plan of importing a bank sheet."""
     name = name or Path(str(source)).name
     topics = topic_defs(session)
     records, parse_problems = read_xlsx(source, name)
-    result = _checked(records, topics, facts_dir, parse_problems, name)
-    summary = import_records(session, records, topics, actor_id=actor_id, source=name)
-    return summary, result
+    plan = plan_records(session, records, topics, parse_problems=parse_problems, mode=mode,
+                        approve=approve, source=name, facts_dir=facts_dir)
+    return plan, topics
+
+
+def import_xlsx(session: Session, source: str | Path | IO[bytes], *, name: str | None = None,
+                actor_id: int | None = None, mode: str = MODE_MERGE, approve: bool = False,
+                facts_dir: str | Path | None = None) -> tuple[ImportSummary, CheckResult]:
+    """Check then import a bank sheet (merge unless `mode="replace"`)."""
+    plan, topics = plan_xlsx(session, source, name=name, mode=mode, approve=approve,
+                             facts_dir=facts_dir)
+    return apply_plan(session, plan, topics, actor_id=actor_id), plan.check_result()
+
+
+class UploadRejected(DomainError):
+    """An uploaded bank file that cannot be read at all (kind, size, encoding)."""
+
+    code = "bank_upload_rejected"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def upload_kind(filename: str) -> str | None:
+    """"xlsx" or "yaml" from the uploaded file's name, None for anything else."""
+    suffix = Path(filename or "").suffix.lower()
+    return {".xlsx": "xlsx", ".yaml": "yaml", ".yml": "yaml"}.get(suffix)
+
+
+def plan_upload(session: Session, data: bytes, filename: str, *, mode: str = MODE_MERGE,
+                approve: bool = False, facts_dir: str | Path | None = None,
+                ) -> tuple[ImportPlan, dict[str, TopicDef]]:
+    """The plan of importing an uploaded Excel sheet or YAML file (bounded in size)."""
+    kind = upload_kind(filename)
+    name = Path(filename).name
+    if kind == "xlsx":
+        if len(data) > SHEET_LIMITS.max_bytes:
+            raise UploadRejected(str(_l("Tệp Excel lớn quá giới hạn %(mb)s MB.",
+                                        mb=SHEET_LIMITS.max_bytes // (1024 * 1024))))
+        return plan_xlsx(session, BytesIO(data), name=name, mode=mode, approve=approve,
+                         facts_dir=facts_dir)
+    if kind == "yaml":
+        if len(data) > YAML_MAX_BYTES:
+            raise UploadRejected(str(_l("Tệp YAML lớn quá giới hạn %(mb)s MB.",
+                                        mb=YAML_MAX_BYTES // (1024 * 1024))))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UploadRejected(str(_l("Tệp YAML không được mã hóa UTF-8."))) from None
+        topics = topic_defs(session)
+        records, parse_problems = rules.parse_text(text, name)
+        plan = plan_records(session, records, topics, parse_problems=parse_problems, mode=mode,
+                            approve=approve, source=name, facts_dir=facts_dir)
+        return plan, topics
+    raise UploadRejected(str(_l("Chỉ nhận tệp Excel (.xlsx) hoặc YAML (.yaml, .yml).")))
 
 
 REPORT_COLUMNS: list[tuple[str, int]] = [
@@ -492,33 +785,78 @@ def version_authors(session: Session, question: Question) -> dict[int, User]:
     return {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
+def _check_one(session: Session, record: QuestionRecord, exclude_id: int | None,
+               facts_dir: str | Path | None) -> tuple[dict[str, TopicDef], list[Problem]]:
+    """Check one question from the browser against the rest of the bank, exactly as an
+    import would; raise BankCheckFailed on its errors, return (topics, its warnings)."""
+    topics = topic_defs(session)
+    others = [record_of(q) for q in _bank_questions(session, ("draft", "approved"))
+              if q.id != exclude_id]
+    result = rules.check_records([*others, record], topics, facts_dir)
+    mine = [p for p in result.problems if record.id in (p.qid, p.other_id)]
+    if any(p.is_error for p in mine):
+        raise BankCheckFailed(mine)
+    return topics, [p for p in mine if not p.is_error]
+
+
+def create_question(session: Session, key: str, record: QuestionRecord, actor_id: int | None,
+                    facts_dir: str | Path | None = None) -> tuple[Question, list[Problem]]:
+    """A new question written in the browser: version 1, waiting for approval."""
+    record.id, record.status = key.strip(), "draft"
+    record.file, record.line = record.id, 0
+    if record.id and session.scalar(select(Question.id).where(Question.key == record.id)):
+        raise BankCheckFailed([rules.error(record, "duplicate_id", rules.N_(
+            "Mã câu hỏi %(id)s đã có trong ngân hàng (kể cả câu đã ngừng sử dụng); hãy đặt "
+            "mã khác."), id=record.id)])
+    topics, warnings = _check_one(session, record, None, facts_dir)
+    topic = sync_topics(session, topics)[record.topic]
+    stamp = now()
+    question = Question(key=record.id, topic=topic, difficulty=record.difficulty,
+                        status="draft", pool=record.pool, draw_group=record.group,
+                        current_version=0, created_at=stamp)
+    session.add(question)
+    _add_version(question, record, actor_id, stamp)
+    session.flush()
+    audit(actor_id, "question.create", question,
+          after={"key": question.key, "version": 1, "status": "draft"})
+    return question, warnings
+
+
 def edit_question(session: Session, question: Question, record: QuestionRecord,
                   actor_id: int | None, facts_dir: str | Path | None = None,
                   ) -> tuple[bool, list[Problem]]:
     """Save an edit from the browser exactly as an import would: checked against the rest of
-    the bank, then a new version when the content changed. Returns (new version?, warnings)."""
+    the bank, then a new version when the content changed. A new version waits for approval
+    (an approved question goes back to "draft" until it is approved again); attempts keep
+    the version they were given. Returns (new version?, warnings)."""
     record.id, record.status = question.key, question.status
     record.file, record.line = question.key, 0
-    topics = topic_defs(session)
-    others = [record_of(q) for q in _bank_questions(session, ("draft", "approved"))
-              if q.id != question.id]
-    result = rules.check_records([*others, record], topics, facts_dir)
-    mine = [p for p in result.problems if question.key in (p.qid, p.other_id)]
-    if any(p.is_error for p in mine):
-        raise BankCheckFailed(mine)
-    before = question.current_version
-    _, outcome = _apply(session, question, record, sync_topics(session, topics), actor_id)
-    session.flush()
-    if outcome != "unchanged":
-        audit(actor_id, "question.edit", question, before={"version": before},
+    topics, warnings = _check_one(session, record, question.id, facts_dir)
+    topic = sync_topics(session, topics)[record.topic]
+    before = {"version": question.current_version, "status": question.status}
+    stamp = now()
+    changed = _set_attributes(question, record, topic)
+    current = current_version(question)
+    created = current is None or current.content_hash != rules.content_hash(record)
+    if created:
+        _add_version(question, record, actor_id, stamp)
+        if question.status == "approved":
+            question.status = "draft"
+    if changed or created:
+        question.updated_at = stamp
+        session.flush()
+        audit(actor_id, "question.edit", question, before=before,
               after={"version": question.current_version, "key": question.key,
-                     "pool": question.pool, "group": question.draw_group})
-    return outcome == "new_version", [p for p in mine if not p.is_error]
+                     "status": question.status, "pool": question.pool,
+                     "group": question.draw_group})
+    return created, warnings
 
 
 def approve_version(session: Session, question: Question, number: int, actor_id: int,
                     facts_dir: str | Path | None = None) -> QuestionVersion:
-    """Record who approved which version, and when; the question becomes drawable."""
+    """Record who approved which version, when, and that the legal check was ticked; the
+    question becomes drawable. This is also how an organiser brings a retired question back:
+    no import ever does."""
     version = next((v for v in question.versions if v.number == number), None)
     if version is None:
         raise NotFound("version not found")
@@ -529,15 +867,23 @@ def approve_version(session: Session, question: Question, number: int, actor_id:
     problems = rules.check_record(record, topic_defs(session), rules.load_facts(facts_dir))
     if any(p.is_error for p in problems):
         raise BankCheckFailed(problems)
-    if version.approved_at is None:
-        version.approved_by_id, version.approved_at = actor_id, now()
+    _record_approval(session, question, version, actor_id)
+    return version
+
+
+def _record_approval(session: Session, question: Question, version: QuestionVersion,
+                     actor_id: int) -> None:
+    """Approve a checked version (an approval already recorded with its legal check stays)."""
+    if version.approved_at is None or version.approved_by_id is None \
+            or not version.legal_checked:
+        _approve(version, actor_id, now())
     before = question.status
     question.status = "approved"
     question.updated_at = now()
     session.flush()
     audit(actor_id, "question.approve", question, before={"status": before},
-          after={"key": question.key, "version": number, "status": "approved"})
-    return version
+          after={"key": question.key, "version": version.number, "status": "approved",
+                 "legal_checked": True})
 
 
 def retire_question(session: Session, question: Question, actor_id: int,
@@ -549,6 +895,55 @@ def retire_question(session: Session, question: Question, actor_id: int,
     session.flush()
     audit(actor_id, "question.retire", question, before={"status": before},
           after={"key": question.key, "status": "retired"}, reason=reason or None)
+
+
+def _questions_by_keys(session: Session, keys: Iterable[str]) -> list[Question]:
+    wanted = sorted({k for k in keys if k})
+    found = list(session.scalars(select(Question).where(Question.key.in_(wanted))
+                                 .options(selectinload(Question.versions))
+                                 .order_by(Question.key)))
+    if len(found) != len(wanted):
+        raise NotFound("question not found")
+    return found
+
+
+def bulk_approve(session: Session, keys: Iterable[str], actor_id: int,
+                 facts_dir: str | Path | None = None) -> list[str]:
+    """Approve the current version of every question in `keys` (legal check ticked), or none:
+    BankCheckFailed lists the errors of those that cannot be approved."""
+    questions = _questions_by_keys(session, keys)
+    retired = [q.key for q in questions if q.status == "retired"]
+    if retired:
+        raise ValidationFailed(keys=_l("Câu hỏi đã ngừng sử dụng không duyệt được: %(keys)s.",
+                                       keys=", ".join(retired)))
+    facts = rules.load_facts(facts_dir)
+    topics = topic_defs(session)
+    problems = [p for q in questions for p in rules.check_record(record_of(q), topics, facts)
+                if p.is_error]
+    if problems:
+        raise BankCheckFailed(problems)
+    done = []
+    for question in questions:
+        version = current_version(question)
+        if version is not None and question.status != "approved":
+            _record_approval(session, question, version, actor_id)
+            done.append(question.key)
+    if done:
+        audit(actor_id, "bank.bulk_approve", "QuestionBank", after={"keys": done})
+    return done
+
+
+def bulk_retire(session: Session, keys: Iterable[str], actor_id: int, reason: str) -> list[str]:
+    """Retire every question in `keys` with one reason (each retirement audit-logged)."""
+    done = []
+    for question in _questions_by_keys(session, keys):
+        if question.status != "retired":
+            retire_question(session, question, actor_id, reason)
+            done.append(question.key)
+    if done:
+        audit(actor_id, "bank.bulk_retire", "QuestionBank", after={"keys": done},
+              reason=reason)
+    return done
 
 
 def search_questions(q: str = "", topic: str = "", difficulty: str = "",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..accounts.models import ROLE_ORGANISER, UserRole
 from ..bank import services as bank_services
 from ..rankings.models import PrizeTier
 from ..rankings.services import PRIZE_NAMES
@@ -78,7 +79,12 @@ def load_demo_contest(session: Session, notes: list[str] | None = None) -> Conte
     """Import the shipped bank and create the demo contest (once). Lines worth telling the
     operator (a practice round left closed, and why) are appended to `notes`."""
     notes = notes if notes is not None else []
-    bank_services.import_path(session, current_app.config["QUESTION_BANK_PATH"])
+    # The shipped bank has been checked against the legal sources: the demo organiser's
+    # approval (legal check ticked) makes its "approved" questions drawable.
+    organiser = session.scalar(select(UserRole.user_id).where(UserRole.role == ROLE_ORGANISER)
+                               .order_by(UserRole.user_id).limit(1))
+    bank_services.import_path(session, current_app.config["QUESTION_BANK_PATH"],
+                              actor_id=organiser, approve=True)
     session.flush()
     existing = session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
     if existing is not None:

@@ -28,13 +28,14 @@ def bank_dir(tmp_path: Path, facts_dir: Path) -> Path:
 
 @pytest.fixture
 def import_bank(app: Flask, facts_dir: Path) -> Callable[..., services.ImportSummary]:
-    """Write `items` as the bank (the base bank by default), import it and commit."""
+    """Write `items` as the bank (the base bank by default), import it and commit; by default
+    in merge mode with the legal check ticked (the file's "approved" questions approved)."""
 
-    def do(items: list[dict[str, Any]] | None = None,
-           folder: Path | None = None) -> services.ImportSummary:
+    def do(items: list[dict[str, Any]] | None = None, folder: Path | None = None, *,
+           approve: bool = True, mode: str = services.MODE_MERGE) -> services.ImportSummary:
         path = write_bank(folder or facts_dir.parent / "bank", items)
         with app.app_context():
-            summary, _ = services.import_path(db.session, path)
+            summary, _ = services.import_path(db.session, path, approve=approve, mode=mode)
             db.session.commit()
             db.session.remove()
         return summary

@@ -52,14 +52,15 @@ def test_import_prints_a_summary_and_is_idempotent(app, bank_dir) -> None:
     first = runner.invoke(args=["bank", "import", str(bank_dir)])
     assert first.exit_code == 0, first.output
     assert "Thêm mới: 3; phiên bản mới: 0; ngừng sử dụng: 0" in first.output
+    assert "đang chờ duyệt" in first.output
     second = runner.invoke(args=["bank", "import", str(bank_dir)])
     assert "Thêm mới: 0; phiên bản mới: 0; ngừng sử dụng: 0; cập nhật thuộc tính: 0; " \
-           "không đổi: 3." in second.output
+           "không đổi: 3;" in second.output
     write_bank(bank_dir, questions(MOTCUA_002={"explanation": "Giải thích mới."})[:2])
     third = runner.invoke(args=["bank", "import", str(bank_dir)])
-    assert "phiên bản mới: 1; ngừng sử dụng: 1" in third.output
-    assert "Phiên bản mới: MOTCUA-002" in third.output and "Ngừng sử dụng: MOTCUA-003" \
-        in third.output
+    # Merge (the default) never retires the question the file lacks.
+    assert "phiên bản mới: 1; ngừng sử dụng: 0" in third.output
+    assert "Phiên bản mới: MOTCUA-002" in third.output and "Ngừng sử dụng:" not in third.output
 
 
 def test_import_refuses_a_broken_bank(app, tmp_path, facts_dir) -> None:
@@ -72,14 +73,15 @@ def test_import_refuses_a_broken_bank(app, tmp_path, facts_dir) -> None:
         assert db.session.scalar(select(func.count(Question.id))) == 0
 
 
-def test_export_import_and_report_through_the_cli(app, bank_dir, tmp_path) -> None:
+def test_export_import_and_report_through_the_cli(app, bank_dir, tmp_path, make_user) -> None:
     runner = app.test_cli_runner()
-    runner.invoke(args=["bank", "import", str(bank_dir)])
+    organiser = make_user(roles={"organiser"})
+    runner.invoke(args=["bank", "import", str(bank_dir), "--approve-as", organiser.email])
     sheet = tmp_path / "bank.xlsx"
     result = runner.invoke(args=["bank", "export", "--xlsx", str(sheet)])
     assert result.exit_code == 0 and "Đã xuất 3 câu hỏi" in result.output
     result = runner.invoke(args=["bank", "import", "--xlsx", str(sheet)])
-    assert result.exit_code == 0 and "không đổi: 3." in result.output
+    assert result.exit_code == 0 and "không đổi: 3;" in result.output
     report = tmp_path / "report.xlsx"
     result = runner.invoke(args=["bank", "report", "--xlsx", str(report)])
     assert result.exit_code == 0 and "(2 câu hỏi)" in result.output

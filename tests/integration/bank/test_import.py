@@ -25,7 +25,7 @@ def test_first_import_adds_questions_with_version_one(app, import_bank, bank_dir
     summary = import_bank()
     assert summary.added == ["MOTCUA-001", "MOTCUA-002", "MOTCUA-003"]
     assert summary.counts() == {"added": 3, "new_versions": 0, "retired": 0, "updated": 0,
-                                "unchanged": 0}
+                                "approved": 0, "left_alone": 0, "unchanged": 0}
     with app.app_context():
         question = _question("MOTCUA-003")
         (version,) = question.versions
@@ -47,7 +47,7 @@ def test_reimport_is_idempotent(app, import_bank) -> None:
     import_bank()
     summary = import_bank()
     assert summary.counts() == {"added": 0, "new_versions": 0, "retired": 0, "updated": 0,
-                                "unchanged": 3}
+                                "approved": 0, "left_alone": 0, "unchanged": 3}
     with app.app_context():
         assert _count(QuestionVersion) == 3
         assert _count(AuditEvent) == 1  # nothing changed, nothing logged
@@ -85,23 +85,33 @@ def test_metadata_change_updates_without_a_new_version(app, import_bank) -> None
     assert summary.updated == ["MOTCUA-002"] and not summary.new_versions
     with app.app_context():
         question = _question("MOTCUA-002")
+        # Merge never changes an existing question's status (only its attributes).
         assert (question.difficulty, question.status, question.current_version) == \
-            ("hard", "draft", 1)
+            ("hard", "approved", 1)
 
 
-def test_missing_question_is_retired_not_deleted(app, import_bank) -> None:
+def test_merge_never_retires_a_missing_question(app, import_bank) -> None:
     import_bank()
     summary = import_bank(questions()[:2])
+    assert summary.retired == [] and summary.unchanged == 2
+    with app.app_context():
+        assert _question("MOTCUA-003").status == "draft"
+
+
+def test_replace_retires_a_missing_question_not_deletes_it(app, import_bank) -> None:
+    import_bank()
+    summary = import_bank(questions()[:2], mode=services.MODE_REPLACE)
     assert summary.retired == ["MOTCUA-003"]
     with app.app_context():
         question = _question("MOTCUA-003")
         assert question.status == "retired" and len(question.versions) == 1
         assert _count(Question) == 3
-    assert import_bank(questions()[:2]).retired == []  # already retired
-    summary = import_bank()  # back in the file: back with its status, same version
-    assert summary.updated == ["MOTCUA-003"] and not summary.new_versions
+    assert import_bank(questions()[:2], mode=services.MODE_REPLACE).retired == []
+    # Back in the file: a retirement is never undone by an import ("left alone").
+    summary = import_bank()
+    assert summary.left_alone == ["MOTCUA-003"] and not summary.updated
     with app.app_context():
-        assert _question("MOTCUA-003").status == "draft"
+        assert _question("MOTCUA-003").status == "retired"
 
 
 def test_nothing_is_imported_when_the_check_fails(app, import_bank, facts_dir) -> None:
@@ -128,7 +138,7 @@ def test_empty_bank_is_refused_instead_of_retiring_everything(app, import_bank,
         assert db.session.scalar(select(func.count()).where(Question.status == "retired")) == 0
 
 
-def test_single_file_import_retires_only_its_topics(app, import_bank, tmp_path) -> None:
+def test_single_file_import_in_merge_mode_retires_nothing(app, import_bank, tmp_path) -> None:
     import_bank()
     other = write_bank(tmp_path / "other", [{
         **questions()[1], "id": "DVCTT-001",

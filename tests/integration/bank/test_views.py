@@ -83,7 +83,7 @@ def test_list_shows_counts_and_questions(client, login_as, import_bank) -> None:
     import_bank()
     login_as("organiser")
     page = client.get(f"{BASE}/").get_data(as_text=True)
-    assert "Tổng số: 3 câu hỏi" in page and "Đã duyệt: 2" in page and "Nháp: 1" in page
+    assert "Tổng số: 3 câu hỏi" in page and "Đã duyệt: 2" in page and "Chờ duyệt: 1" in page
     for key in ("MOTCUA-001", "MOTCUA-002", "MOTCUA-003"):
         assert key in page
 
@@ -146,7 +146,8 @@ def test_list_paginates(app, client, login_as, import_bank, monkeypatch) -> None
 
 def test_question_page_shows_content_and_history(client, login_as, import_bank) -> None:
     import_bank()
-    import_bank(questions(MOTCUA_002={"explanation": "Giải thích đã sửa lần hai."}))
+    import_bank(questions(MOTCUA_002={"explanation": "Giải thích đã sửa lần hai."}),
+                approve=False)
     login_as("organiser")
     page = client.get(f"{BASE}/MOTCUA-002").get_data(as_text=True)
     assert "Lịch sử phiên bản" in page and "Phiên bản hiện hành: 2" in page

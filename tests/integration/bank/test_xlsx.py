@@ -57,7 +57,7 @@ def test_export_then_import_changes_nothing(app, import_bank, tmp_path) -> None:
         events = db.session.scalar(select(func.count(AuditEvent.id)))
     summary = _import(app, path)
     assert summary.counts() == {"added": 0, "new_versions": 0, "retired": 0, "updated": 0,
-                                "unchanged": 3}
+                                "approved": 0, "left_alone": 0, "unchanged": 3}
     with app.app_context():
         assert db.session.scalar(select(func.count(QuestionVersion.id))) == 3
         assert db.session.scalar(select(func.count(AuditEvent.id))) == events
@@ -80,14 +80,19 @@ def test_a_change_made_in_excel_becomes_a_new_version(app, import_bank, tmp_path
         assert question.versions[0].text.startswith("Văn bản nào hiện quy định")
 
 
-def test_a_row_removed_from_the_sheet_is_retired(app, import_bank, tmp_path) -> None:
+def test_a_row_removed_from_the_sheet_is_retired_only_in_replace_mode(app, import_bank,
+                                                                      tmp_path) -> None:
     import_bank()
     path = tmp_path / "bank.xlsx"
     _export(app, path)
     wb = load_workbook(path)
     wb.active.delete_rows(3)
     wb.save(path)
-    assert _import(app, path).retired == ["MOTCUA-002"]
+    assert _import(app, path).retired == []  # merge (the default) never retires
+    with app.app_context():
+        summary, _ = services.import_xlsx(db.session, path, mode=services.MODE_REPLACE)
+        db.session.commit()
+    assert summary.retired == ["MOTCUA-002"]
 
 
 def test_bad_rows_are_reported_by_row_number_and_nothing_is_imported(app, import_bank,
