@@ -141,10 +141,10 @@ def participants_export(contest_id: int):
     tz = services.contest_tz()
     book = Book(write_only=True)
     sheet = book.sheet("Người tham gia")
-    sheet.append(["STT", "Họ và tên", "Email", "Đơn vị", "Bảng", "Tham gia lúc",
+    sheet.append(["STT", "Họ và tên", "Email", "Đơn vị / Xã, phường", "Bảng", "Tham gia lúc",
                   "Số lượt thi", "Điểm cao nhất"])
     for number, (part, user, attempts, best) in enumerate(result.rows, start=1):
-        sheet.append([number, user.full_name, user.email, user.unit.name if user.unit else "",
+        sheet.append([number, user.full_name, user.email, user.place,
                       boards.get(part.board_id, ""),
                       part.joined_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), attempts, best])
     return _download(book.save(), file_stem("nguoi-tham-gia", contest.title) + ".xlsx")
