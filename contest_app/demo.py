@@ -1,5 +1,6 @@
 """Demo data: units in blocks, a few communes and wards, an organiser, a judge, participants
-(officials and a citizen) and, when the bank and quiz are loaded, a contest with open rounds. Idempotent: running it twice changes nothing."""
+(officials, a citizen and a business) and, when the bank and quiz are loaded, a contest with
+open rounds. Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 

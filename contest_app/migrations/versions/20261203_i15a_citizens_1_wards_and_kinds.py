@@ -5,9 +5,8 @@ Revises: h9_limits_1
 Create Date: 2026-12-03 07:30:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'i15a_citizens_1'
