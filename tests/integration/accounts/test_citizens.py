@@ -197,3 +197,17 @@ def test_api_lists_wards_and_documents_the_body(app, client) -> None:
     assert {"ward_id", "organisation", "unit_id"} <= set(body["properties"])
     assert "unit_id" not in body["required"]
     assert "/api/v1/wards" in spec["paths"]
+
+
+def test_demo_loads_placeholder_wards_and_citizens_without_a_fake_unit(app) -> None:
+    from contest_app.accounts.models import Unit
+    from contest_app.demo import WARDS, load_units, load_users
+
+    with app.app_context():
+        for _ in range(2):  # idempotent
+            load_users(db.session, load_units(db.session))
+            db.session.commit()
+        assert sorted(db.session.scalars(select(Ward.name))) == sorted(WARDS)
+        citizens = list(db.session.scalars(select(User).where(User.kind == "citizen")))
+        assert citizens and all(u.unit_id is None and u.ward_id for u in citizens)
+        assert not any("Người dân" in name for name in db.session.scalars(select(Unit.name)))
