@@ -146,3 +146,26 @@ def test_api_join_enforces_the_board_audience(app, client, make_user, token_for,
     restrict(app, ids.boards["Bảng B"], "official")
     again = client.post(url, json={"board_id": ids.boards["Bảng B"]}, headers=citizen)
     assert again.status_code == 200
+
+
+def test_participants_list_and_export_show_a_citizens_ward(app, client, login_as, make_user,
+                                                          token_for, contest_ids) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    ids = contest_ids(boards=["Bảng B"])
+    citizen = make_user(kind="citizen", unit_id=None, ward_id=ward_id(app),
+                        full_name="Đặng Thị Dân")
+    url = f"/api/v1/contests/{ids.contest_id}/participation"
+    assert client.post(url, json={"board_id": ids.boards["Bảng B"]},
+                       headers=token_for(citizen)).status_code == 201
+    login_as("organiser")
+    page = client.get(f"/ban-to-chuc/cuoc-thi/{ids.contest_id}/nguoi-tham-gia").get_data(
+        as_text=True)
+    assert "Đơn vị / Xã, phường" in page and "<td>Phường 1</td>" in page
+    sheet = load_workbook(io.BytesIO(client.get(
+        f"/ban-to-chuc/cuoc-thi/{ids.contest_id}/nguoi-tham-gia.xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][3] == "Đơn vị / Xã, phường" and rows[1][1:4] == (
+        "Đặng Thị Dân", citizen.email, "Phường 1")
