@@ -61,6 +61,8 @@ def test_ranking_exports_winners_and_annex_show_the_ward(app, client, world, mak
     assert "Sở Tư pháp" in unit_filter and "Phường 1" not in unit_filter
 
     base = f"/ban-to-chuc/xep-hang/vong-thi/{world.round_id}"
+    live = client.get(base).get_data(as_text=True)  # the organiser's live ranking
+    assert "Đơn vị / Xã, phường" in live and "<td>Phường 1</td>" in live
     sheet = load_workbook(io.BytesIO(client.get(base + "/xuat/ca-nhan.xlsx").data)).active
     export = list(sheet.iter_rows(values_only=True))
     assert export[0][5] == "Đơn vị / Xã, phường"
