@@ -1,5 +1,6 @@
-"""Demo data: units in blocks, an organiser, a judge, participants (and, when the bank and quiz
-are loaded, a contest with open rounds). Idempotent: running it twice changes nothing."""
+"""Demo data: units in blocks, a few communes and wards, an organiser, a judge, participants
+(officials, a citizen and a business) and, when the bank and quiz are loaded, a contest with
+open rounds. Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts import services as account_services
-from .accounts.models import Block, Unit, User
+from .accounts.models import KIND_CITIZEN, Block, Unit, User, Ward
 
 DEMO_PASSWORD = "demo12345"
 
@@ -30,10 +31,10 @@ BLOCKS: dict[str, list[tuple[str, int | None]]] = {
         ("UBND phường Tuy Hòa", 65),
         ("UBND xã Ea Kar", 45),
     ],
-    "Khác": [
-        ("Người dân, tổ chức (không thuộc cơ quan nhà nước)", None),
-    ],
 }
+# Citizens and businesses register with a ward, never with a unit. Placeholder names only:
+# the organiser imports the province's real list (communes were merged in the 2025 reform).
+WARDS = ["Phường 1", "Phường 2", "Xã A", "Xã B"]
 
 DEMO_USERS = [
     # email, full name, phone, unit, roles
@@ -43,6 +44,11 @@ DEMO_USERS = [
     ("thisinh1@demo.vn", "Phạm Minh An", "0902000001", "UBND phường Buôn Ma Thuột", set()),
     ("thisinh2@demo.vn", "Hoàng Thu Bình", "0902000002", "Sở Y tế", set()),
     ("thisinh3@demo.vn", "Võ Quốc Cường",  "0902000003", "UBND phường Tuy Hòa", set()),
+]
+# email, full name, phone, ward, organisation
+DEMO_CITIZENS = [
+    ("nguoidan@demo.vn", "Đặng Thị Dân", "0903000001", "Phường 1", None),
+    ("doanhnghiep@demo.vn", "Bùi Văn Nghiệp", "0903000002", "Xã A", "Hợp tác xã mẫu"),
 ]
 
 
@@ -64,6 +70,18 @@ def load_units(session: Session) -> dict[str, Unit]:
     return units
 
 
+def load_wards(session: Session) -> dict[str, Ward]:
+    wards: dict[str, Ward] = {}
+    for name in WARDS:
+        ward = session.scalar(select(Ward).where(Ward.name == name))
+        if ward is None:
+            ward = Ward(name=name)
+            session.add(ward)
+            session.flush()
+        wards[name] = ward
+    return wards
+
+
 def load_users(session: Session, units: dict[str, Unit]) -> list[tuple[str, str, str]]:
     """Create the demo accounts; returns (email, password, roles) for printing."""
     logins = []
@@ -74,6 +92,13 @@ def load_users(session: Session, units: dict[str, Unit]) -> list[tuple[str, str,
                 unit_id=units[unit].id, roles=roles,
             )
         logins.append((email, DEMO_PASSWORD, ", ".join(sorted(roles)) or "participant"))
+    wards = load_wards(session)
+    for email, name, phone, ward, organisation in DEMO_CITIZENS:
+        if session.scalar(select(User.id).where(User.email == email)) is None:
+            account_services.create_user(
+                session, email=email, full_name=name, phone=phone, password=DEMO_PASSWORD,
+                kind=KIND_CITIZEN, ward_id=wards[ward].id, organisation=organisation)
+        logins.append((email, DEMO_PASSWORD, "participant (citizen)"))
     return logins
 
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from ..parsing import coerce_id
+from .models import KIND_CITIZEN, KIND_OFFICIAL
 from .rules import is_valid_phone, normalise_phone
 
 
@@ -23,7 +32,15 @@ class RegistrationForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), Length(2, 150)])
     email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Length(3, 254)])
     phone = TelField(_l("Số điện thoại di động"), validators=[DataRequired(REQUIRED), _phone_check])
+    kind = RadioField(
+        _l("Bạn là"),
+        choices=[(KIND_OFFICIAL, _l("Cán bộ, công chức, viên chức, người lao động")),
+                 (KIND_CITIZEN, _l("Người dân / doanh nghiệp"))],
+        default=KIND_OFFICIAL, validate_choice=False)
     unit_id = SelectField(_l("Đơn vị"), coerce=coerce_id, validate_choice=False)
+    ward_id = SelectField(_l("Xã, phường nơi cư trú"), coerce=coerce_id, validate_choice=False)
+    organisation = StringField(_l("Tên doanh nghiệp, tổ chức (nếu có)"),
+                               validators=[Optional(), Length(max=200)])
     password = PasswordField(
         _l("Mật khẩu"),
         validators=[DataRequired(REQUIRED),

@@ -16,6 +16,12 @@ ROLE_ORGANISER = "organiser"
 ROLE_SURVEYOR = "surveyor"
 ROLES = (ROLE_JUDGE, ROLE_ORGANISER, ROLE_SURVEYOR)
 
+# Who a participant is: an official (cán bộ, công chức, viên chức, người lao động: belongs to a
+# unit) or a citizen or business (người dân, doanh nghiệp: no unit, a ward of residence).
+KIND_OFFICIAL = "official"
+KIND_CITIZEN = "citizen"
+KINDS = (KIND_OFFICIAL, KIND_CITIZEN)
+
 
 class Block(db.Model):
     """A group of units (khối), e.g. administrative agencies or communes."""
@@ -39,6 +45,16 @@ class Unit(db.Model):
     block: Mapped[Block | None] = relationship(lazy="joined")
 
 
+class Ward(db.Model):
+    """A commune or ward of the province (xã, phường) citizens say they live in; imported and
+    managed by organisers like units, but never a unit: it has no ranking of its own."""
+
+    __tablename__ = "ward"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    code: Mapped[str | None] = mapped_column(String(20))
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +65,11 @@ class User(UserMixin, db.Model):
     search_given: Mapped[str] = mapped_column(String(60), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(10), unique=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    # KIND_OFFICIAL (with a unit) or KIND_CITIZEN (with a ward and perhaps an organisation).
+    kind: Mapped[str] = mapped_column(String(10), default=KIND_OFFICIAL,
+                                      server_default=KIND_OFFICIAL)
+    ward_id: Mapped[int | None] = mapped_column(ForeignKey("ward.id"), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     date_of_birth: Mapped[date | None]
     # Staff of the organising board: may take quizzes, never ranked nor awarded.
@@ -60,6 +81,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
+    ward: Mapped[Ward | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
     )
@@ -70,6 +92,14 @@ class User(UserMixin, db.Model):
         self.full_name = " ".join(full_name.split())
         self.search_name = unaccent(self.full_name)[:150]
         self.search_given = (self.search_name.rsplit(" ", 1)[-1] if self.search_name else "")[:60]
+
+    @property
+    def place(self) -> str:
+        """Where the person is shown as coming from: the unit of an official, the ward of a
+        citizen (empty when neither is known)."""
+        if self.unit is not None:
+            return self.unit.name
+        return self.ward.name if self.ward is not None else ""
 
     @property
     def roles(self) -> set[str]:

@@ -86,3 +86,15 @@ def seconds_until(locked_until: datetime | None, now: datetime) -> int:
         return 0
     remaining = (locked_until - now).total_seconds()
     return max(0, math.ceil(remaining))
+
+
+def matching_choices(choices: list[tuple[int, str]], query: str,
+                     keep: int | None = None) -> list[tuple[int, str]]:
+    """The (id, name) choices whose name contains every word of `query`, ignoring case and
+    diacritics ("so noi" finds "Sở Nội vụ"); the choice `keep` (the one already picked) stays
+    in the list. An empty query keeps every choice."""
+    words = unaccent(query).split()
+    if not words:
+        return list(choices)
+    return [(value, name) for value, name in choices
+            if value == keep or all(w in unaccent(name) for w in words)]

@@ -18,7 +18,19 @@ from ..domain import DomainError, ValidationFailed
 from ..extensions import db
 from ..organiser.models import record
 from ..parsing import MAX_ID
-from .models import ROLES, ApiToken, LoginThrottle, Unit, User, UserRole, parse_session_id
+from .models import (
+    KIND_CITIZEN,
+    KIND_OFFICIAL,
+    KINDS,
+    ROLES,
+    ApiToken,
+    LoginThrottle,
+    Unit,
+    User,
+    UserRole,
+    Ward,
+    parse_session_id,
+)
 from .rules import (
     failures_so_far,
     is_valid_phone,
@@ -29,6 +41,7 @@ from .rules import (
 )
 
 MIN_PASSWORD = 8
+ORGANISATION_MAX = 200
 
 
 @dataclass
@@ -38,6 +51,11 @@ class Registration:
     phone: str
     unit_id: int | None
     password: str
+    # "official" (a unit is required) or "citizen" (a ward is required, no unit; an optional
+    # organisation name for a business).
+    kind: str = KIND_OFFICIAL
+    ward_id: int | None = None
+    organisation: str | None = None
 
 
 def hash_password(password: str) -> str:
@@ -59,10 +77,24 @@ def check_registration(session: Session, data: Registration) -> dict[str, object
         errors["phone"] = _l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0.")
     elif session.scalar(select(User.id).where(User.phone == phone)):
         errors["phone"] = _l("Số điện thoại này đã được dùng cho một tài khoản khác.")
-    if data.unit_id is None or not 1 <= data.unit_id <= MAX_ID or not session.scalar(
-        select(Unit.id).where(Unit.id == data.unit_id, Unit.active.is_(True))
-    ):
-        errors["unit_id"] = _l("Vui lòng chọn đơn vị trong danh sách.")
+    if data.kind not in KINDS:
+        errors["kind"] = _l("Vui lòng cho biết bạn là cán bộ, công chức, viên chức, người lao "
+                            "động hay người dân, doanh nghiệp.")
+    elif data.kind == KIND_OFFICIAL:
+        if data.unit_id is None or not 1 <= data.unit_id <= MAX_ID or not session.scalar(
+            select(Unit.id).where(Unit.id == data.unit_id, Unit.active.is_(True))
+        ):
+            errors["unit_id"] = _l("Vui lòng chọn đơn vị trong danh sách.")
+    else:
+        if data.unit_id is not None:
+            errors["unit_id"] = _l("Người dân, doanh nghiệp không chọn đơn vị; vui lòng chọn "
+                                   "xã, phường nơi cư trú.")
+        if data.ward_id is None or not 1 <= data.ward_id <= MAX_ID or not session.scalar(
+            select(Ward.id).where(Ward.id == data.ward_id)
+        ):
+            errors["ward_id"] = _l("Vui lòng chọn xã, phường nơi cư trú trong danh sách.")
+        if len(" ".join((data.organisation or "").split())) > ORGANISATION_MAX:
+            errors["organisation"] = _l("Tên tổ chức, doanh nghiệp dài quá 200 ký tự.")
     if not data.password or len(data.password) < MIN_PASSWORD:
         errors["password"] = _l("Mật khẩu phải có ít nhất 8 ký tự.")
     return errors
@@ -73,10 +105,14 @@ def register(session: Session, data: Registration) -> User:
     errors = check_registration(session, data)
     if errors:
         raise ValidationFailed(**errors)
+    citizen = data.kind == KIND_CITIZEN
     user = User(
         email=normalise_email(data.email),
         phone=normalise_phone(data.phone),
-        unit_id=data.unit_id,
+        kind=data.kind,
+        unit_id=None if citizen else data.unit_id,
+        ward_id=data.ward_id if citizen else None,
+        organisation=(" ".join((data.organisation or "").split()) or None) if citizen else None,
         password_hash=hash_password(data.password),
         created_at=now(),
     )
@@ -274,6 +310,9 @@ def create_user(
     password: str,
     unit_id: int | None = None,
     roles: set[str] | frozenset[str] = frozenset(),
+    kind: str = KIND_OFFICIAL,
+    ward_id: int | None = None,
+    organisation: str | None = None,
 ) -> User:
     """Create an account directly (CLI, demo). Validates phone and uniqueness."""
     phone = normalise_phone(phone)
@@ -287,7 +326,10 @@ def create_user(
     user = User(
         email=email,
         phone=phone,
+        kind=kind,
         unit_id=unit_id,
+        ward_id=ward_id,
+        organisation=organisation,
         password_hash=hash_password(password),
         role_rows=[UserRole(role=r) for r in sorted(roles)],
     )
@@ -299,6 +341,52 @@ def create_user(
 
 def active_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))
+
+
+def wards(session: Session) -> list[Ward]:
+    """The province's communes and wards, by name."""
+    return list(session.scalars(select(Ward).order_by(Ward.name)))
+
+
+def ward_in_use(session: Session, ward_id: int) -> bool:
+    return session.scalar(select(User.id).where(User.ward_id == ward_id).limit(1)) is not None
+
+
+def save_ward(session: Session, actor: User, ward: Ward | None, name: str,
+              code: str | None = None) -> Ward:
+    """Add a ward or rename one; names are unique (case-insensitive)."""
+    name = " ".join((name or "").split())
+    code = " ".join((code or "").split()) or None
+    if not name:
+        raise ValidationFailed(name=_l("Vui lòng nhập tên xã, phường."))
+    if len(name) > 255:
+        raise ValidationFailed(name=_l("Tên xã, phường dài quá 255 ký tự."))
+    if code is not None and len(code) > 20:
+        raise ValidationFailed(code=_l("Mã xã, phường dài quá 20 ký tự."))
+    clash = session.scalar(select(Ward.id).where(func.lower(Ward.name) == name.lower(),
+                                                 Ward.id != (ward.id if ward else -1)))
+    if clash:
+        raise ValidationFailed(name=_l("Đã có xã, phường với tên này."))
+    before = None
+    if ward is None:
+        ward = Ward(name=name, code=code)
+        session.add(ward)
+    else:
+        before = {"name": ward.name, "code": ward.code}
+        ward.name, ward.code = name, code if code is not None else ward.code
+    session.flush()
+    record(actor.id, "ward.save", ward, before, {"name": ward.name, "code": ward.code})
+    return ward
+
+
+def delete_ward(session: Session, actor: User, ward: Ward) -> None:
+    """Delete a ward nobody registered with; one in use is refused (rename it instead)."""
+    if ward_in_use(session, ward.id):
+        raise ValidationFailed(ward=_l("Không thể xóa xã, phường đã có người đăng ký; hãy đổi "
+                                       "tên nếu cần sửa."))
+    record(actor.id, "ward.delete", ward, {"name": ward.name, "code": ward.code}, None)
+    session.delete(ward)
+    session.flush()
 
 
 def save_unit(

@@ -22,6 +22,8 @@ from ..i18n import format_dt
 from ..security import safe_next
 from . import services
 from .forms import ChangePasswordForm, LoginForm, RegistrationForm
+from .models import KIND_CITIZEN, KIND_OFFICIAL
+from .rules import matching_choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/tai-khoan")
 
@@ -61,19 +63,43 @@ def _apply_errors(form, errors: dict) -> None:
             field.errors = [*field.errors, str(message)]
 
 
+def _registration_choices(form: RegistrationForm) -> dict[str, str]:
+    """Fill the unit and ward lists; returns the search words. Without JavaScript, the small
+    search forms beside the lists reload the page with `?tim_don_vi=` or `?tim_xa=` (a GET:
+    nothing typed in the registration form travels in the address, and no registration
+    attempt is counted); with JavaScript the lists filter as one types."""
+    units = [(u.id, u.name) for u in services.active_units(db.session)]
+    wards = [(w.id, w.name) for w in services.wards(db.session)]
+    search = {"unit_q": "", "ward_q": ""}
+    if request.method == "GET":
+        search = {"unit_q": (request.args.get("tim_don_vi") or "").strip()[:100],
+                  "ward_q": (request.args.get("tim_xa") or "").strip()[:100]}
+        units = matching_choices(units, search["unit_q"])
+        wards = matching_choices(wards, search["ward_q"])
+        if request.args.get("loai") == KIND_CITIZEN or search["ward_q"]:
+            form.kind.data = KIND_CITIZEN
+    form.unit_id.choices = [(0, _("— Chọn đơn vị —"))] + units
+    form.ward_id.choices = [(0, _("— Chọn xã, phường —"))] + wards
+    return search
+
+
 @bp.route("/dang-ky", methods=["GET", "POST"])
 @registration_rate_limit
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
-    form.unit_id.choices = [(0, _("— Chọn đơn vị —"))] + [
-        (u.id, u.name) for u in services.active_units(db.session)
-    ]
+    search = _registration_choices(form)
+    kind = form.kind.data if form.kind.data in (KIND_OFFICIAL, KIND_CITIZEN) else KIND_OFFICIAL
     if form.validate_on_submit():
+        citizen = kind == KIND_CITIZEN
         data = services.Registration(
             full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
-            unit_id=form.unit_id.data or None, password=form.password.data,
+            # The page shows both lists; only the one for the chosen kind counts.
+            unit_id=None if citizen else (form.unit_id.data or None),
+            password=form.password.data, kind=form.kind.data,
+            ward_id=(form.ward_id.data or None) if citizen else None,
+            organisation=form.organisation.data if citizen else None,
         )
         try:
             user = services.register(db.session, data)
@@ -85,10 +111,13 @@ def register():
             login_user(user)
             flash(_("Đăng ký thành công. Chào mừng %(name)s!", name=user.full_name), "success")
             return redirect(_safe_next(url_for("main.index")))
-    elif request.method == "POST" and not form.unit_id.data:
-        form.unit_id.errors = [_("Vui lòng chọn đơn vị trong danh sách.")]
+    elif request.method == "POST":
+        if kind == KIND_OFFICIAL and not form.unit_id.data:
+            form.unit_id.errors = [_("Vui lòng chọn đơn vị trong danh sách.")]
+        if kind == KIND_CITIZEN and not form.ward_id.data:
+            form.ward_id.errors = [_("Vui lòng chọn xã, phường nơi cư trú trong danh sách.")]
     status = 422 if request.method == "POST" else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/register.html", form=form, **search), status
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])

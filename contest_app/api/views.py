@@ -40,24 +40,38 @@ TOKEN_REQUEST = {
 }
 TOKEN = {"type": "object", "required": ["token", "expires_at"],
          "properties": {"token": {"type": "string"}, "expires_at": TIMESTAMP}}
+# "kind" says who registers: "official" (the default, for clients written before citizens
+# could register) needs `unit_id`; "citizen" (người dân, doanh nghiệp) needs `ward_id`, has no
+# unit and may name an organisation. A missing or unknown unit or ward is refused with 422.
 USER_REQUEST = {
     "type": "object", "additionalProperties": False,
-    "required": ["email", "password", "full_name", "phone", "unit_id"],
+    "required": ["email", "password", "full_name", "phone"],
     "properties": {
         "email": {"type": "string", "maxLength": 254},
         "password": {"type": "string", "maxLength": 200},
         "full_name": {"type": "string", "maxLength": 150},
         "phone": {"type": "string", "maxLength": 20},
+        "kind": {"type": "string", "enum": ["official", "citizen"]},
         "unit_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "ward_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "organisation": {"type": ["string", "null"], "maxLength": 200},
     },
 }
-USER = {"type": "object", "required": ["id", "email", "full_name", "unit_id"],
+USER = {"type": "object", "required": ["id", "email", "full_name", "kind", "unit_id", "ward_id"],
         "properties": {"id": {"type": "integer"}, "email": {"type": "string"},
-                       "full_name": {"type": "string"}, "unit_id": {"type": ["integer", "null"]}}}
+                       "full_name": {"type": "string"},
+                       "kind": {"type": "string", "enum": ["official", "citizen"]},
+                       "unit_id": {"type": ["integer", "null"]},
+                       "ward_id": {"type": ["integer", "null"]},
+                       "organisation": {"type": ["string", "null"]}}}
 UNITS = {"type": "array", "items": {
     "type": "object", "required": ["id", "name"],
     "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                    "block": {"type": ["string", "null"]}}}}
+WARDS = {"type": "array", "items": {
+    "type": "object", "required": ["id", "name"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                   "code": {"type": ["string", "null"]}}}}
 ROUND = {
     "type": "object",
     "required": ["id", "title", "opens_at", "closes_at", "question_count", "time_limit_s",
@@ -199,11 +213,14 @@ def revoke_token():
 def create_user(payload: dict[str, Any]):
     data = account_services.Registration(
         full_name=payload["full_name"], email=payload["email"], phone=payload["phone"],
-        unit_id=payload["unit_id"], password=payload["password"])
+        unit_id=payload.get("unit_id"), password=payload["password"],
+        kind=payload.get("kind", "official"), ward_id=payload.get("ward_id"),
+        organisation=payload.get("organisation"))
     user = account_services.register(db.session, data)
     db.session.commit()
-    return jsonify(id=user.id, email=user.email, full_name=user.full_name,
-                   unit_id=user.unit_id), 201
+    return jsonify(id=user.id, email=user.email, full_name=user.full_name, kind=user.kind,
+                   unit_id=user.unit_id, ward_id=user.ward_id,
+                   organisation=user.organisation), 201
 
 
 @bp.route("/units")
@@ -212,6 +229,14 @@ def list_units():
     units = account_services.active_units(db.session)
     return jsonify([{"id": u.id, "name": u.name, "block": u.block.name if u.block else None}
                     for u in units])
+
+
+@bp.route("/wards")
+@operation("/api/v1/wards", "get", "List the communes and wards citizens register with",
+           {200: WARDS}, auth=False)
+def list_wards():
+    return jsonify([{"id": w.id, "name": w.name, "code": w.code}
+                    for w in account_services.wards(db.session)])
 
 
 # --- Contests and attempts ---------------------------------------------------------------

@@ -16,10 +16,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
 from .. import clock
-from ..accounts.models import ROLE_ORGANISER
-from ..domain import DomainError
+from ..accounts import services as account_services
+from ..accounts.models import ROLE_ORGANISER, User, Ward
+from ..domain import DomainError, ValidationFailed
 from ..exports import Book, SpreadsheetRejected
 from ..extensions import db
 from ..inputs import arg_int, parse_int
@@ -27,8 +29,8 @@ from ..organiser.models import record
 from ..quiz.models import Board, Contest, Round
 from ..rankings import services as rankings
 from ..security import role_required
-from . import documents, services, unit_import, winners
-from .forms import DocumentForm, MoveBoardForm, UnitImportForm
+from . import documents, services, unit_import, ward_import, winners
+from .forms import DocumentForm, MoveBoardForm, UnitImportForm, WardForm, WardImportForm
 
 bp = Blueprint("participation_admin", __name__, url_prefix="/ban-to-chuc")
 
@@ -42,6 +44,14 @@ PROBLEMS = {
     "headcount_invalid": _l("Biên chế “%(detail)s” không phải số nguyên không âm."),
     "duplicate_name": _l("Tên đơn vị trùng với dòng %(detail)s."),
     "too_many_rows": _l("Tệp có quá %(detail)s dòng."),
+}
+WARD_PROBLEMS = {
+    **PROBLEMS,
+    "no_header": _l("Không tìm thấy dòng tiêu đề có cột “Tên xã, phường” (và “Mã” nếu có)."),
+    "name_missing": _l("Thiếu tên xã, phường."),
+    "name_too_long": _l("Tên xã, phường dài quá %(detail)s ký tự."),
+    "duplicate_name": _l("Tên xã, phường trùng với dòng %(detail)s."),
+    "code_too_long": _l("Mã xã, phường dài quá %(detail)s ký tự."),
 }
 
 
@@ -131,10 +141,10 @@ def participants_export(contest_id: int):
     tz = services.contest_tz()
     book = Book(write_only=True)
     sheet = book.sheet("Người tham gia")
-    sheet.append(["STT", "Họ và tên", "Email", "Đơn vị", "Bảng", "Tham gia lúc",
+    sheet.append(["STT", "Họ và tên", "Email", "Đơn vị / Xã, phường", "Bảng", "Tham gia lúc",
                   "Số lượt thi", "Điểm cao nhất"])
     for number, (part, user, attempts, best) in enumerate(result.rows, start=1):
-        sheet.append([number, user.full_name, user.email, user.unit.name if user.unit else "",
+        sheet.append([number, user.full_name, user.email, user.place,
                       boards.get(part.board_id, ""),
                       part.joined_at.astimezone(tz).strftime("%d/%m/%Y %H:%M"), attempts, best])
     return _download(book.save(), file_stem("nguoi-tham-gia", contest.title) + ".xlsx")
@@ -212,6 +222,128 @@ def units_template():
     for col, width in zip("ABC", (40, 30, 12), strict=True):
         sheet.layout.column_dimensions[col].width = width
     return _download(book.save(), "mau-nhap-don-vi.xlsx")
+
+
+# --- Communes and wards (xã, phường) citizens register with ---------------------------------
+
+@bp.route("/xa-phuong", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def wards():
+    form = WardForm()
+    code = 200
+    if form.validate_on_submit():
+        try:
+            ward = account_services.save_ward(db.session, current_user, None, form.name.data,
+                                              form.code.data)
+        except ValidationFailed as err:
+            db.session.rollback()
+            for name, message in err.fields.items():
+                getattr(form, name).errors = [str(message)]
+            code = 422
+        else:
+            db.session.commit()
+            flash(_("Đã thêm %(name)s.", name=ward.name), "success")
+            return redirect(url_for(".wards"))
+    elif request.method == "POST":
+        code = 422
+    rows = account_services.wards(db.session)
+    used = set(db.session.scalars(
+        select(User.ward_id).where(User.ward_id.is_not(None)).distinct()))
+    return render_template("participation/wards.html", wards=rows, used=used, form=form,
+                           row_form=WardForm), code
+
+
+def _ward(ward_id: int) -> Ward:
+    return db.session.get(Ward, ward_id) or abort(404)
+
+
+@bp.route("/xa-phuong/<int:ward_id>/doi-ten", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def rename_ward(ward_id: int):
+    ward = _ward(ward_id)
+    form = WardForm(prefix=f"w{ward.id}")
+    if not form.validate_on_submit():
+        flash(_("Vui lòng nhập tên xã, phường."), "danger")
+        return redirect(url_for(".wards")), 303
+    try:
+        account_services.save_ward(db.session, current_user, ward, form.name.data,
+                                   form.code.data)
+    except ValidationFailed as err:
+        db.session.rollback()
+        for message in err.fields.values():
+            flash(str(message), "danger")
+        return redirect(url_for(".wards")), 303
+    db.session.commit()
+    flash(_("Đã lưu %(name)s.", name=ward.name), "success")
+    return redirect(url_for(".wards"))
+
+
+@bp.route("/xa-phuong/<int:ward_id>/xoa", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def delete_ward(ward_id: int):
+    ward = _ward(ward_id)
+    if request.form.get("confirm") != "yes":
+        flash(_("Vui lòng xác nhận trước khi xóa."), "warning")
+        return redirect(url_for(".wards")), 303
+    name = ward.name
+    try:
+        account_services.delete_ward(db.session, current_user, ward)
+    except ValidationFailed as err:
+        db.session.rollback()
+        for message in err.fields.values():
+            flash(str(message), "danger")
+        return redirect(url_for(".wards")), 303
+    db.session.commit()
+    flash(_("Đã xóa %(name)s.", name=name), "success")
+    return redirect(url_for(".wards"))
+
+
+@bp.route("/xa-phuong/nhap", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def import_wards():
+    form = WardImportForm()
+    problems: list[tuple[int, str]] = []
+    code = 200
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        limit = ward_import.LIMITS.max_bytes
+        data = upload.stream.read(limit + 1) if upload and upload.filename else b""
+        parsed = None
+        if not data:
+            problems = [(0, _("Vui lòng chọn tệp danh sách xã, phường."))]
+        else:
+            try:
+                parsed = ward_import.parse_wards(ward_import.read_rows(data))
+            except SpreadsheetRejected as err:
+                problems, code = [(0, err.message)], err.status
+        if parsed is not None:
+            problems = [(p.row, str(WARD_PROBLEMS[p.code]) % {"detail": p.detail})
+                        for p in parsed.problems]
+        if problems:
+            code = 422 if code == 200 else code
+        else:
+            counts = services.import_wards(db.session, current_user.id, parsed.lines)
+            db.session.commit()
+            flash(_("Đã nhập danh sách: %(c)s xã, phường mới, %(u)s cập nhật, %(s)s không "
+                    "đổi.", c=counts.created, u=counts.updated, s=counts.unchanged), "success")
+            return redirect(url_for(".wards"))
+    elif request.method == "POST":
+        code = 422
+    return render_template("participation/wards_import.html", form=form,
+                           problems=problems), code
+
+
+@bp.route("/xa-phuong/mau-nhap-xa-phuong.xlsx")
+@role_required(ROLE_ORGANISER)
+def wards_template():
+    book = Book()
+    sheet = book.sheet("Xã, phường")
+    sheet.append(["Tên xã, phường", "Mã"])
+    sheet.append(["Phường 1", ""])
+    sheet.append(["Xã A", ""])
+    for col, width in zip("AB", (40, 12), strict=True):
+        sheet.layout.column_dimensions[col].width = width
+    return _download(book.save(), "mau-nhap-xa-phuong.xlsx")
 
 
 # --- Winners' list for the decision -------------------------------------------------------

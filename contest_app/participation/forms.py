@@ -52,6 +52,17 @@ class UnitImportForm(FlaskForm):
     file = FileField(_l("Tệp danh sách đơn vị (XLSX hoặc CSV)"))
 
 
+class WardImportForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách xã, phường (XLSX hoặc CSV)"))
+
+
+class WardForm(FlaskForm):
+    name = StringField(_l("Tên xã, phường"),
+                       validators=[DataRequired(_l("Vui lòng điền thông tin này.")),
+                                   Length(max=255)])
+    code = StringField(_l("Mã (nếu có)"), validators=[Optional(), Length(max=20)])
+
+
 class MoveBoardForm(FlaskForm):
     participation_id = StringField(validators=[DataRequired()])
     board_id = SelectField(_l("Chuyển sang bảng"), coerce=coerce_id, validate_choice=False)

@@ -24,6 +24,12 @@ class BoardConflict(DomainError):
     code = "board_conflict"
 
 
+class BoardNotAllowed(DomainError):
+    """The board is restricted to officials or to citizens, and the participant is not one."""
+
+    code = "board_not_allowed"
+
+
 class CccdTaken(DomainError):
     """Another account already joined this contest with the same CCCD."""
 
@@ -76,3 +82,10 @@ def eligibility_problems(
 def needs_joining(has_boards: bool, min_age: int | None, require_cccd: bool) -> bool:
     """Whether official rounds of a contest need the participant to join it first."""
     return bool(has_boards or min_age or require_cccd)
+
+
+def board_admits(allowed_kind: str | None, kind: str | None) -> bool:
+    """Whether a board open to `allowed_kind` (None: anyone; "official"; "citizen") takes a
+    participant of `kind`. An account without a kind counts as an official (every account
+    was one before citizens could register)."""
+    return allowed_kind is None or allowed_kind == (kind or "official")

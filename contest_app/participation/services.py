@@ -37,6 +37,8 @@ register_domain_error("not_eligible", 403, _l(
 register_domain_error("board_conflict", 409, _l(
     "Bạn đã tham gia một bảng thi khác của cuộc thi này; mỗi người chỉ thi một bảng. "
     "Liên hệ ban tổ chức nếu cần chuyển bảng."))
+register_domain_error("board_not_allowed", 403, _l(
+    "Bảng thi này không dành cho đối tượng của bạn; vui lòng chọn bảng thi khác."))
 register_domain_error("cccd_taken", 409, _l(
     "Số CCCD này đã được dùng để tham gia cuộc thi bằng một tài khoản khác. Mỗi người chỉ "
     "được dự thi bằng một tài khoản; vui lòng liên hệ ban tổ chức nếu có nhầm lẫn."))
@@ -45,6 +47,10 @@ MESSAGES = {
     ("date_of_birth", rules.MISSING): _l("Cuộc thi yêu cầu khai báo ngày sinh."),
     ("date_of_birth", rules.TOO_YOUNG): _l("Bạn chưa đủ độ tuổi tối thiểu của cuộc thi."),
     ("cccd", rules.MISSING): _l("Cuộc thi yêu cầu khai báo số CCCD (12 chữ số)."),
+}
+BOARD_AUDIENCE = {
+    "official": _l("Bảng này chỉ dành cho cán bộ, công chức, viên chức, người lao động."),
+    "citizen": _l("Bảng này chỉ dành cho người dân, doanh nghiệp."),
 }
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -119,6 +125,10 @@ def join(session: Session, user_id: int, contest: Contest, board_id: int | None,
     existing = participation(session, contest.id, user_id)
     if existing is not None and existing.board_id is not None and existing.board_id != board_id:
         raise rules.BoardConflict(board_id=_l("Bạn đã tham gia một bảng khác của cuộc thi này."))
+    board = next((b for b in contest.boards if b.id == board_id), None)
+    choosing = existing is None or existing.board_id is None
+    if board is not None and choosing and not rules.board_admits(board.allowed_kind, user.kind):
+        raise rules.BoardNotAllowed(board_id=BOARD_AUDIENCE[board.allowed_kind])
     digest = crypto.keyed_hash(key, cccd) if cccd else None
     if digest and existing is not None and existing.cccd_hash not in (None, digest):
         raise ValidationFailed(cccd=_l(
@@ -296,4 +306,40 @@ def import_units(session: Session, actor_id: int, lines: list) -> UnitImport:
     record(actor_id, "units.import", "Unit", None,
            {"created": counts.created, "updated": counts.updated,
             "unchanged": counts.unchanged, "blocks_created": counts.blocks_created})
+    return counts
+
+
+@dataclass
+class WardImport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def import_wards(session: Session, actor_id: int, lines: list) -> WardImport:
+    """Create or update wards by name (case-insensitive); the same file twice changes nothing.
+    Wards missing from the file stay (people may have registered with them). The lines come
+    from `ward_import.parse_wards` and have been checked already."""
+    from ..accounts.models import Ward
+
+    counts = WardImport()
+    wards = {w.name.lower(): w for w in session.scalars(select(Ward))}
+    for line in lines:
+        ward = wards.get(line.name.lower())
+        if ward is None:
+            ward = Ward(name=line.name, code=line.code)
+            session.add(ward)
+            wards[line.name.lower()] = ward
+            counts.created += 1
+        elif ward.name == line.name and (line.code is None or ward.code == line.code):
+            counts.unchanged += 1
+        else:
+            ward.name = line.name
+            if line.code is not None:
+                ward.code = line.code
+            counts.updated += 1
+    session.flush()
+    record(actor_id, "wards.import", "Ward", None,
+           {"created": counts.created, "updated": counts.updated,
+            "unchanged": counts.unchanged})
     return counts

@@ -18,7 +18,7 @@ from ..rankings.models import RankingRow, RankingSnapshot
 from ..rankings.queries import INELIGIBLE_ROLES
 from . import crypto
 
-HEADER = ["STT", "Hạng", "Giải", "Họ và tên", "Ngày sinh", "Đơn vị", "Số điện thoại",
+HEADER = ["STT", "Hạng", "Giải", "Họ và tên", "Ngày sinh", "Đơn vị / Xã, phường", "Số điện thoại",
           "Số CCCD", "Ghi chú"]
 WIDTHS = [6, 7, 18, 28, 13, 38, 14, 16, 16]
 

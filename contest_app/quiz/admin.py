@@ -59,15 +59,36 @@ def save_contest(session: Session, actor_id: int, contest: Contest | None, title
     return contest
 
 
-def add_board(session: Session, actor_id: int, contest: Contest, name: str) -> Board:
+BOARD_AUDIENCES = (None, "official", "citizen")
+
+
+def add_board(session: Session, actor_id: int, contest: Contest, name: str,
+              allowed_kind: str | None = None) -> Board:
     name = " ".join(name.split())
     if any(b.name == name for b in contest.boards):
         raise ValidationFailed(name=_l("Cuộc thi đã có bảng với tên này."))
-    board = Board(contest_id=contest.id, name=name, position=len(contest.boards))
+    if allowed_kind not in BOARD_AUDIENCES:
+        raise ValidationFailed(allowed_kind=_l("Đối tượng của bảng thi không hợp lệ."))
+    board = Board(contest_id=contest.id, name=name, position=len(contest.boards),
+                  allowed_kind=allowed_kind)
     session.add(board)
     session.flush()
-    record(actor_id, "board.create", board, after={"name": name, "contest_id": contest.id})
+    record(actor_id, "board.create", board,
+           after={"name": name, "contest_id": contest.id, "allowed_kind": allowed_kind})
     return board
+
+
+def set_board_audience(session: Session, actor_id: int, board: Board,
+                       allowed_kind: str | None) -> None:
+    """Who may join the board from now on (None: anyone). Participants already in the board
+    stay; the organiser moves them if needed."""
+    if allowed_kind not in BOARD_AUDIENCES:
+        raise ValidationFailed(allowed_kind=_l("Đối tượng của bảng thi không hợp lệ."))
+    before = board.allowed_kind
+    board.allowed_kind = allowed_kind
+    session.flush()
+    record(actor_id, "board.audience", board, {"allowed_kind": before},
+           {"allowed_kind": allowed_kind})
 
 
 def _check_lines(data: RoundData) -> None:

@@ -16,8 +16,15 @@ from ..extensions import db
 from ..security import role_required
 from . import admin
 from . import services as quiz_services
-from .forms import BoardForm, ContestForm, ExtraTimeForm, RoundForm, WeeklySeriesForm
-from .models import Attempt, Contest, ExtraTime, Round
+from .forms import (
+    BoardAudienceForm,
+    BoardForm,
+    ContestForm,
+    ExtraTimeForm,
+    RoundForm,
+    WeeklySeriesForm,
+)
+from .models import Attempt, Board, Contest, ExtraTime, Round
 from .services import round_has_attempts
 
 bp = Blueprint("quiz_admin", __name__, url_prefix="/ban-to-chuc/cuoc-thi")
@@ -53,10 +60,12 @@ def contest(contest_id: int):
     if request.method == "POST" and request.form.get("kind") == "board":
         if board_form.validate_on_submit():
             try:
-                admin.add_board(db.session, current_user.id, contest, board_form.name.data)
+                admin.add_board(db.session, current_user.id, contest, board_form.name.data,
+                                board_form.allowed_kind.data or None)
             except ValidationFailed as err:
                 db.session.rollback()
-                board_form.name.errors = [str(err.fields["name"])]
+                for name, message in err.fields.items():
+                    getattr(board_form, name).errors = [str(message)]
                 status = 422
             else:
                 db.session.commit()
@@ -73,8 +82,25 @@ def contest(contest_id: int):
     elif request.method == "POST":
         status = 422
     return render_template("quiz_admin/contest.html", contest=contest, form=form,
-                           board_form=board_form, series_form=WeeklySeriesForm(prefix="series")
-                           ), status
+                           board_form=board_form, series_form=WeeklySeriesForm(prefix="series"),
+                           audience_form=BoardAudienceForm), status
+
+
+@bp.route("/<int:contest_id>/bang/<int:board_id>/doi-tuong", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def board_audience(contest_id: int, board_id: int):
+    """Restrict a board to officials or to citizens, or open it to anyone."""
+    board = db.session.get(Board, board_id)
+    if board is None or board.contest_id != contest_id:
+        abort(404)
+    form = BoardAudienceForm(prefix=f"aud{board.id}")
+    if not form.validate_on_submit():
+        flash(_("Đối tượng của bảng thi không hợp lệ."), "danger")
+        return redirect(url_for(".contest", contest_id=contest_id)), 303
+    admin.set_board_audience(db.session, current_user.id, board, form.allowed_kind.data or None)
+    db.session.commit()
+    flash(_("Đã lưu đối tượng tham gia bảng %(name)s.", name=board.name), "success")
+    return redirect(url_for(".contest", contest_id=contest_id))
 
 
 @bp.route("/<int:contest_id>/loat-tuan-thi", methods=["POST"])

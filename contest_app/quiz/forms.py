@@ -61,8 +61,18 @@ class ContestForm(FlaskForm):
     published = BooleanField(_l("Hiển thị công khai"), default=True)
 
 
+AUDIENCES = [("", _l("Mọi người")),
+             ("official", _l("Chỉ cán bộ, công chức, viên chức, người lao động")),
+             ("citizen", _l("Chỉ người dân, doanh nghiệp"))]
+
+
 class BoardForm(FlaskForm):
     name = StringField(_l("Tên bảng thi"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    allowed_kind = SelectField(_l("Ai được tham gia bảng này"), choices=AUDIENCES, default="")
+
+
+class BoardAudienceForm(FlaskForm):
+    allowed_kind = SelectField(_l("Ai được tham gia bảng này"), choices=AUDIENCES, default="")
 
 
 class BlueprintLineForm(FlaskForm):

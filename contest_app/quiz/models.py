@@ -58,6 +58,8 @@ class Board(db.Model):
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(default=0)
+    # Who may join: None for anyone, else one of accounts.models.KINDS ("official", "citizen").
+    allowed_kind: Mapped[str | None] = mapped_column(String(10))
 
     contest: Mapped[Contest] = relationship(back_populates="boards")
 

@@ -129,7 +129,7 @@ def excluded_rows(session: Session, contest_id: int, round_titles: dict[int | No
         .where(Exclusion.contest_id == contest_id).order_by(Exclusion.created_at, Exclusion.id))
     out = []
     for ex, user, by in found:
-        unit = user.unit.name if user.unit is not None else ""
+        unit = user.place
         out.append(ExcludedRow(user.full_name, unit, boards_of.get(user.id, ""),
                                round_titles.get(ex.round_id, "Toàn cuộc thi"), ex.reason,
                                ex.created_at, by or ""))

@@ -12,7 +12,8 @@ from ..accounts.models import User
 from ..exports import Book, csv_bytes
 from .models import RankingRow, RankingSnapshot, UnitRankingRow
 
-RANKING_HEADER = ["Hạng", "Thứ tự", "Họ và tên", "Email", "Số điện thoại", "Đơn vị", "Điểm",
+RANKING_HEADER = ["Hạng", "Thứ tự", "Họ và tên", "Email", "Số điện thoại", "Đơn vị / Xã, phường",
+                  "Điểm",
                   "Thời gian (giây)", "Nộp bài lúc", "Dự đoán", "Chênh lệch dự đoán", "Giải"]
 UNIT_HEADER = ["Khối", "Hạng", "Đơn vị", "Số người dự thi", "Biên chế", "Tỷ lệ tham gia (%)",
                "Số lượt thi", "Điểm trung bình", "Điểm cao nhất", "Số giải", "Điểm giải",

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..accounts.models import Unit, User, UserRole
+from ..accounts.models import Unit, User, UserRole, Ward
 from ..quiz.models import ATTEMPT_EXPIRED, ATTEMPT_SUBMITTED, Attempt, Round
 from .models import Exclusion
 from .rules import PrizeTier, validate_chain
@@ -125,12 +125,14 @@ def ranked_select(entries, chain: Sequence[str], actual: int | None,
         select(
             ranked.c.position, ranked.c.rank, ranked.c.user_id, User.full_name,
             User.search_name, User.search_given, masked.label("phone_masked"), User.unit_id,
-            func.coalesce(Unit.name, "").label("unit_name"), ranked.c.score,
+            # A citizen has no unit: the ward they live in is shown where the unit would be.
+            func.coalesce(Unit.name, Ward.name, "").label("unit_name"), ranked.c.score,
             ranked.c.duration_ms, ranked.c.submitted_at, ranked.c.prediction,
             ranked.c.prediction_diff, level.label("prize_level"), name.label("prize"),
         )
         .join(User, User.id == ranked.c.user_id)
         .outerjoin(Unit, Unit.id == User.unit_id)
+        .outerjoin(Ward, Ward.id == User.ward_id)
     )
 
 

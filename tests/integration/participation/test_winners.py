@@ -107,7 +107,8 @@ def test_winners_list_per_board_formatted_for_the_decision(app, client, login_as
     assert rows[2][0] == "Tuần 1 – Bảng: Cán bộ, công chức"
     assert "Quyết định" in rows[3][0]
     header_index = next(i for i, r in enumerate(rows) if r[0] == "STT")
-    assert rows[header_index] == ["STT", "Hạng", "Giải", "Họ và tên", "Ngày sinh", "Đơn vị",
+    assert rows[header_index] == ["STT", "Hạng", "Giải", "Họ và tên", "Ngày sinh",
+                                  "Đơn vị / Xã, phường",
                                   "Số điện thoại", "Số CCCD", "Ghi chú"]
     winners = [r for r in rows[header_index + 1:] if isinstance(r[0], int)]
     assert [r[:8] for r in winners] == [
