@@ -17,7 +17,7 @@ from ..domain import ValidationFailed
 from ..extensions import db
 from ..inputs import arg_int
 from ..security import role_required
-from .forms import AccountLockForm, BlockForm, RolesForm, UnitForm
+from .forms import AccountLinkForm, AccountLockForm, BlockForm, RolesForm, UnitForm
 from .models import AuditEvent, record
 
 bp = Blueprint("organiser", __name__, url_prefix="/ban-to-chuc")
@@ -153,9 +153,13 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(_("Đã cập nhật vai trò của %(name)s.", name=user.full_name), "success")
         return redirect(url_for(".users"))
+    from ..accounts.invitations import invitation_state
+
     return render_template("organiser/user_edit.html", form=form, user=user,
                            lock_form=AccountLockForm(
-                               prefix="lock", action="lock" if user.active else "unlock"))
+                               prefix="lock", action="lock" if user.active else "unlock"),
+                           link_form=AccountLinkForm(),
+                           invitation=invitation_state(db.session, user))
 
 
 @bp.route("/nguoi-dung/<int:user_id>/khoa", methods=["POST"])
@@ -196,3 +200,6 @@ def audit_log():
         select(User).where(User.id.in_({e.actor_id for e in rows.items if e.actor_id}))
     )}
     return render_template("organiser/audit.html", rows=rows, actors=actors)
+
+
+from . import account_views  # noqa: E402,F401  (more routes on this blueprint)
