@@ -5,9 +5,9 @@
 - "smtp" (production): stdlib smtplib to `MAIL_SERVER:MAIL_PORT` (STARTTLS when
   `MAIL_USE_TLS`, login when `MAIL_USERNAME` is set) from `MAIL_FROM`, with a socket timeout of
   `MAIL_TIMEOUT` seconds. Inside a request the delivery runs after the response has been sent
-  (the WSGI server closes the response, then the message goes), so no page waits for the mail
-  server and a known address answers as fast as an unknown one. A failure is logged, never
-  raised: the person asks for a new link.
+  (the WSGI server closes the response, then the request's messages go over one connection),
+  so no page waits for the mail server and a known address answers as fast as an unknown one.
+  A failure is logged, never raised: the person asks for a new link.
 
 Every message has a plain-text part and an HTML alternative."""
 
@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from flask import after_this_request, current_app, has_request_context
+from flask import after_this_request, current_app, g, has_request_context
 
 log = logging.getLogger("contest_app.mail")
 
@@ -92,13 +92,19 @@ def send(to: str, subject: str, text: str, html: str | None = None) -> Message:
     if conf["backend"] == "console":
         _console(message)
         return message
-    if has_request_context():
+    if not has_request_context():
+        deliver_smtp([message], conf)
+        return message
+    pending = g.get("_mail_pending")
+    if pending is None:  # the request's first message: deliver them all, once sent
+        pending = g._mail_pending = []
+
         @after_this_request
         def _later(response: Any) -> Any:
-            response.call_on_close(lambda: deliver_smtp(message, conf))
+            batch = list(pending)
+            response.call_on_close(lambda: deliver_smtp(batch, conf))
             return response
-    else:
-        deliver_smtp(message, conf)
+    pending.append(message)
     return message
 
 
@@ -107,17 +113,30 @@ def _console(message: Message) -> None:
     log.info("E-mail (console backend, not sent):\n%s", message.readable())
 
 
-def deliver_smtp(message: Message, conf: dict[str, Any]) -> bool:
-    """Hand the message to the SMTP server; False (and a log line) on any failure."""
+def deliver_smtp(messages: list[Message], conf: dict[str, Any]) -> int:
+    """Hand the messages to the SMTP server over one connection; returns how many were
+    accepted. Every failure is logged, none raised."""
+    waiting = list(messages)
+    sent = 0
     try:
         with smtplib.SMTP(conf["server"], conf["port"], timeout=conf["timeout"]) as smtp:
             if conf["use_tls"]:
                 smtp.starttls(context=ssl.create_default_context())
             if conf["username"]:
                 smtp.login(conf["username"], conf["password"] or "")
-            smtp.send_message(message.as_email())
-    except (OSError, smtplib.SMTPException, ValueError) as err:
-        log.error("E-mail to %s (%s) was not sent: %s", message.to, message.subject, err)
-        return False
-    log.info("E-mail to %s sent: %s", message.to, message.subject)
-    return True
+            while waiting:
+                message = waiting[0]
+                try:
+                    smtp.send_message(message.as_email())
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError,
+                        smtplib.SMTPSenderRefused, ValueError) as err:
+                    log.error("E-mail to %s (%s) was not sent: %s", message.to,
+                              message.subject, err)
+                else:
+                    sent += 1
+                    log.info("E-mail to %s sent: %s", message.to, message.subject)
+                waiting.pop(0)
+    except (OSError, smtplib.SMTPException) as err:
+        for message in waiting:
+            log.error("E-mail to %s (%s) was not sent: %s", message.to, message.subject, err)
+    return sent

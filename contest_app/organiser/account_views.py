@@ -236,9 +236,9 @@ def resend_invitation(user_id: int):
     if not user.active:
         flash(_("Tài khoản đang bị khóa: hãy mở khóa trước khi gửi lời mời."), "danger")
         return redirect(url_for(".edit_user", user_id=user.id))
-    if invitations.invitation_state(db.session, user) == "accepted":
-        flash(_("%(name)s đã kích hoạt tài khoản; nếu cần, hãy cấp đường dẫn đặt lại mật "
-                "khẩu.", name=user.full_name), "warning")
+    if invitations.invitation_state(db.session, user) != "pending":
+        flash(_("Tài khoản của %(name)s đã có mật khẩu; nếu cần, hãy cấp đường dẫn đặt lại "
+                "mật khẩu.", name=user.full_name), "warning")
         return redirect(url_for(".edit_user", user_id=user.id))
     token, row = invitations.issue_link(db.session, user, TOKEN_INVITE, current_user.id)
     db.session.commit()

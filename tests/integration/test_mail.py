@@ -18,10 +18,12 @@ def fake_smtp(monkeypatch):
 
     class FakeSMTP:
         fail = False
+        connections = 0
 
         def __init__(self, host, port, timeout=None):
             if FakeSMTP.fail:
                 raise OSError("connection refused")
+            FakeSMTP.connections += 1
             self.record = {"host": host, "port": port, "timeout": timeout, "tls": False,
                            "login": None}
 
@@ -38,8 +40,7 @@ def fake_smtp(monkeypatch):
             self.record["login"] = (user, password)
 
         def send_message(self, message):
-            self.record["message"] = message
-            sent.append(self.record)
+            sent.append({**self.record, "message": message})
 
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     FakeSMTP.sent = sent
@@ -75,6 +76,7 @@ def test_smtp_delivery_waits_for_the_response_to_be_sent(app, fake_smtp) -> None
     @smtp_app.route("/_test-mail")
     def _send():
         mail.send("b@example.vn", "Tiêu đề", "Văn bản", "<p>HTML</p>")
+        mail.send("c@example.vn", "Tiêu đề 2", "Văn bản 2")
         return "ok"
 
     client = smtp_app.test_client()
@@ -82,7 +84,8 @@ def test_smtp_delivery_waits_for_the_response_to_be_sent(app, fake_smtp) -> None
     assert response.status_code == 200
     assert fake_smtp.sent == []  # not during the request
     response.close()  # the WSGI server closes the response once it is sent
-    assert len(fake_smtp.sent) == 1
+    assert [r["message"]["To"] for r in fake_smtp.sent] == ["b@example.vn", "c@example.vn"]
+    assert fake_smtp.connections == 1  # the request's messages share one connection
     record = fake_smtp.sent[0]
     assert (record["host"], record["port"], record["timeout"]) == ("smtp.example.vn", 587, 10.0)
     assert record["tls"] and record["login"] == ("hoithi", "bi-mat")

@@ -292,3 +292,16 @@ def test_anonymous_is_sent_to_login(client) -> None:
         response = client.get(url)
         assert response.status_code == 302 and "/tai-khoan/dang-nhap" in response.headers[
             "Location"]
+
+
+def test_no_invitation_for_an_account_that_has_a_password(app, client, login_as, make_user,
+                                                          outbox) -> None:
+    participant = make_user()
+    login_as("organiser")
+    page = client.get(f"/ban-to-chuc/nguoi-dung/{participant.id}").get_data(as_text=True)
+    assert "Gửi lại lời mời" not in page
+    response = client.post(f"/ban-to-chuc/nguoi-dung/{participant.id}/loi-moi",
+                           data={"csrf_token": csrf_token(client, "/ban-to-chuc/nguoi-dung")})
+    assert response.status_code == 302 and outbox == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AccountToken.id))) == 0

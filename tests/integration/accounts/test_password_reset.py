@@ -172,3 +172,19 @@ def test_no_reset_link_for_a_locked_account(app, client, login_as, make_user) ->
     response = client.post(f"/ban-to-chuc/nguoi-dung/{person.id}/dat-lai-mat-khau",
                            data={"csrf_token": csrf_token(client, "/ban-to-chuc/nguoi-dung")})
     assert response.status_code == 302 and _tokens(app) == 0
+
+
+def test_mailed_links_use_the_public_address_not_the_host_header(
+        app, client, make_user, outbox) -> None:
+    user = make_user()
+    app.config["PUBLIC_BASE_URL"] = "https://hoithi.example.vn/"
+    try:
+        forged = {"Host": "ke-gian.example"}
+        page = client.get("/tai-khoan/quen-mat-khau", headers=forged).get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        client.post("/tai-khoan/quen-mat-khau", data={"email": user.email, "csrf_token": token},
+                    headers=forged)
+    finally:
+        app.config["PUBLIC_BASE_URL"] = ""
+    assert "https://hoithi.example.vn/tai-khoan/dat-lai-mat-khau/" in outbox[0].text
+    assert "ke-gian" not in outbox[0].text and "ke-gian" not in (outbox[0].html or "")
