@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import mail
@@ -238,8 +239,15 @@ def create_staff_account(session: Session, actor: User, data: StaffAccount
         created_at=now(), role_rows=[UserRole(role=r) for r in sorted(data.roles)],
     )
     user.set_name(data.full_name)
-    session.add(user)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        # Another request took the e-mail or phone between the check and the insert: the
+        # unique constraints decide, and the check, run again, names the field.
+        raise ValidationFailed(**(check_staff_account(session, data) or {
+            "email": _l("Email này đã có tài khoản.")})) from None
     record(actor.id, "user.create", user, None,
            {"email": user.email, "roles": sorted(data.roles), "is_staff": True})
     token, row = issue_link(session, user, TOKEN_INVITE, actor.id)

@@ -305,3 +305,25 @@ def test_no_invitation_for_an_account_that_has_a_password(app, client, login_as,
     assert response.status_code == 302 and outbox == []
     with app.app_context():
         assert db.session.scalar(select(func.count(AccountToken.id))) == 0
+
+
+def test_a_racing_creation_is_refused_not_a_500(app, client, login_as, make_user, outbox,
+                                                 monkeypatch) -> None:
+    """The check passes, then another request takes the address: the constraint decides."""
+    from contest_app.accounts import invitations
+
+    taken = make_user(email="dua@example.vn")
+    login_as("organiser")
+    real = invitations.check_staff_account
+    calls = {"n": 0}
+
+    def first_check_misses(session, data):
+        calls["n"] += 1
+        return {} if calls["n"] == 1 else real(session, data)
+
+    monkeypatch.setattr(invitations, "check_staff_account", first_check_misses)
+    before = _users(app)
+    response = _create(client, email=taken.email)
+    assert response.status_code == 422
+    assert "Email này đã có tài khoản" in response.get_data(as_text=True)
+    assert _users(app) == before and outbox == []
