@@ -113,6 +113,10 @@ def test_reset_request_with_a_failing_mail_server_is_not_a_500(app, make_user, f
     fake_smtp.fail = False
 
 
-def test_unknown_backend_is_refused() -> None:
-    with pytest.raises(ValueError):
-        mail.settings({"MAIL_BACKEND": "carrier-pigeon"})
+def test_unknown_backend_is_refused_at_startup(app) -> None:
+    from contest_app import create_app
+    from tests.conftest import make_test_config
+
+    with pytest.raises(ValueError, match="MAIL_BACKEND"):
+        create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"],
+                                    MAIL_BACKEND="carrier-pigeon"))

@@ -327,3 +327,14 @@ def test_a_racing_creation_is_refused_not_a_500(app, client, login_as, make_user
     assert response.status_code == 422
     assert "Email này đã có tài khoản" in response.get_data(as_text=True)
     assert _users(app) == before and outbox == []
+
+
+def test_csv_list_and_size_limit(app, client, login_as) -> None:
+    login_as("organiser")
+    csv = ("Họ và tên;Email;Số điện thoại;Vai trò\n"
+           "Nguyễn Văn An;an@example.vn;0905000001;Giám khảo\n").encode()
+    preview = _upload(client, csv, "tai-khoan.csv")
+    assert preview.status_code == 200
+    assert "Xem trước: 1 tài khoản sẽ được tạo" in preview.get_data(as_text=True)
+    too_big = _upload(client, b"a" * (2 * 1024 * 1024 + 1), "lon.csv")
+    assert too_big.status_code == 413 and "Tệp quá lớn" in too_big.get_data(as_text=True)

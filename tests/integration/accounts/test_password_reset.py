@@ -188,3 +188,18 @@ def test_mailed_links_use_the_public_address_not_the_host_header(
         app.config["PUBLIC_BASE_URL"] = ""
     assert "https://hoithi.example.vn/tai-khoan/dat-lai-mat-khau/" in outbox[0].text
     assert "ke-gian" not in outbox[0].text and "ke-gian" not in (outbox[0].html or "")
+
+
+def test_a_link_stops_working_while_the_account_is_locked(app, client, make_user,
+                                                          outbox) -> None:
+    from contest_app.accounts import services
+
+    user = make_user()
+    _forgot(client, user.email)
+    url = _path(RESET_RE.search(outbox[0].text).group(0))
+    with app.app_context():
+        services.deactivate_user(db.session, None, db.session.get(User, user.id))
+        db.session.commit()
+    page = client.get(url)
+    assert page.status_code == 410 and "đang bị khóa" in page.get_data(as_text=True)
+
