@@ -64,6 +64,21 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_DEFAULT_TIMEOUT = 300
     PUBLIC_PAGE_SECONDS = int(os.environ.get("PUBLIC_PAGE_SECONDS", "10"))
+    # Per client address, shared by the "Quên mật khẩu?" page and POST /api/v1/password-resets.
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT",
+                                               "5 per minute;30 per hour")
+    # Outgoing mail (contest_app/mail.py): "console" logs the message, "smtp" sends it.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Hội thi CCHC <no-reply@localhost>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # The site's address as people reach it (e.g. https://hoithi.example.vn): links in e-mails
+    # are built from it, never from the request's Host header. Empty: the request's host.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
 
 class DevelopmentConfig(Config):
@@ -76,6 +91,7 @@ class TestingConfig(Config):
     CACHE_TYPE = "NullCache"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
+    MAIL_BACKEND = "console"
     SECRET_KEY = "testing-secret-key-not-for-production"
     DATA_KEY = "testing-data-key-not-for-production"
 
@@ -86,6 +102,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PREFERRED_URL_SCHEME = "https"
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
 
 CONFIGS = {

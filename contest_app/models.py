@@ -1,6 +1,14 @@
 """Import every domain's models so that the metadata (and Alembic) sees all tables."""
 
-from .accounts.models import ApiToken, Block, LoginThrottle, Unit, User, UserRole  # noqa: F401
+from .accounts.models import (  # noqa: F401
+    AccountToken,
+    ApiToken,
+    Block,
+    LoginThrottle,
+    Unit,
+    User,
+    UserRole,
+)
 from .bank.models import Question, QuestionVersion, Topic  # noqa: F401
 from .initiatives.models import Initiative  # noqa: F401  (and every initiative table)
 from .organiser.models import AuditEvent  # noqa: F401

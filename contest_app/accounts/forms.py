@@ -70,3 +70,20 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(REQUIRED),
                     EqualTo("new_password", _l("Hai mật khẩu không khớp."))],
     )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Mật khẩu mới"),
+        validators=[DataRequired(REQUIRED),
+                    Length(min=8, message=_l("Mật khẩu phải có ít nhất 8 ký tự.")),
+                    Length(max=200)],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("Hai mật khẩu không khớp."))],
+    )

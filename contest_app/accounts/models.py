@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,24 @@ ROLE_JUDGE = "judge"
 ROLE_ORGANISER = "organiser"
 ROLE_SURVEYOR = "surveyor"
 ROLES = (ROLE_JUDGE, ROLE_ORGANISER, ROLE_SURVEYOR)
+# How each role is named to people (pages, e-mails, imports); translated where shown.
+ROLE_LABELS = {
+    ROLE_JUDGE: _l("Giám khảo"),
+    ROLE_ORGANISER: _l("Ban tổ chức"),
+    ROLE_SURVEYOR: _l("Tổ thư ký / nhập phiếu khảo sát"),
+}
+
+
+def role_label(role: str) -> str:
+    """A role's Vietnamese name ("judge" -> "Giám khảo"); an unknown role as it is."""
+    label = ROLE_LABELS.get(role)
+    return str(label) if label is not None else role
+
+
+def role_labels(roles: set[str] | list[str]) -> list[str]:
+    """The Vietnamese names of `roles`, in the order of ROLES."""
+    return [role_label(r) for r in ROLES if r in roles] + sorted(
+        r for r in roles if r not in ROLES)
 
 # Who a participant is: an official (cán bộ, công chức, viên chức, người lao động: belongs to a
 # unit) or a citizen or business (người dân, doanh nghiệp: no unit, a ward of residence).
@@ -168,3 +187,33 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime] = mapped_column(index=True)
     locked_until: Mapped[datetime | None]
+
+
+TOKEN_INVITE = "invite"
+TOKEN_RESET = "reset"
+TOKEN_PURPOSES = (TOKEN_INVITE, TOKEN_RESET)
+
+
+class AccountToken(db.Model):
+    """A one-time link to set an account's password: an invitation (the organiser created the
+    account) or a reset (forgotten password). Only the SHA-256 of the token is stored; the
+    token itself exists in the link alone."""
+
+    __tablename__ = "account_token"
+    __table_args__ = (UniqueConstraint("token_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    # Set when a newer link of the same purpose (or a password set another way) replaced it.
+    voided_at: Mapped[datetime | None]
+    # The organiser who issued it (None: the person asked for it themselves).
+    issued_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 
 PHONE_RE = re.compile(r"^0\d{9}$")
 CCCD_RE = re.compile(r"^\d{12}$")
@@ -98,3 +98,49 @@ def matching_choices(choices: list[tuple[int, str]], query: str,
         return list(choices)
     return [(value, name) for value, name in choices
             if value == keep or all(w in unaccent(name) for w in words)]
+
+
+# --- One-time links: invitations and password resets --------------------------------------
+# An invitation (the organiser created the account) is valid INVITE_HOURS, a reset link
+# RESET_HOURS. A link works once; issuing a new one of the same purpose voids the older ones;
+# setting the password (through any link) voids every other open link of the account. A
+# person asking again for a reset within RESET_MIN_INTERVAL_SECONDS of the last mail gets the
+# same answer but no new mail (nobody's mailbox is flooded from the form).
+
+INVITE_HOURS = 72
+RESET_HOURS = 2
+RESET_MIN_INTERVAL_SECONDS = 60
+TOKEN_HOURS = {"invite": INVITE_HOURS, "reset": RESET_HOURS}
+
+TOKEN_VALID = "valid"
+TOKEN_USED = "used"
+TOKEN_VOIDED = "voided"
+TOKEN_EXPIRED = "expired"
+
+
+def token_lifetime(purpose: str) -> timedelta:
+    """How long a link of `purpose` ("invite" or "reset") stays valid."""
+    return timedelta(hours=TOKEN_HOURS[purpose])
+
+
+def token_expiry(purpose: str, issued_at: datetime) -> datetime:
+    return issued_at + token_lifetime(purpose)
+
+
+def token_state(expires_at: datetime, used_at: datetime | None, voided_at: datetime | None,
+                now: datetime) -> str:
+    """"valid", or why a link no longer works: "used", "voided" (a newer link replaced it)
+    or "expired". Using it wins over the others: a link that worked says so."""
+    if used_at is not None:
+        return TOKEN_USED
+    if voided_at is not None:
+        return TOKEN_VOIDED
+    if now >= expires_at:
+        return TOKEN_EXPIRED
+    return TOKEN_VALID
+
+
+def reset_mail_due(last_issued_at: datetime | None, now: datetime,
+                   interval: int = RESET_MIN_INTERVAL_SECONDS) -> bool:
+    """Whether a reset request sends a new link (False within `interval` of the last one)."""
+    return last_issued_at is None or (now - last_issued_at).total_seconds() >= interval

@@ -214,12 +214,18 @@ def change_password(user: User, current: str, new: str) -> None:
     the changing session in again with the new session id."""
     if not check_password_hash(user.password_hash, current):
         raise ValidationFailed(current_password=_l("Mật khẩu hiện tại không đúng."))
-    if len(new) < MIN_PASSWORD:
+    set_password(db.session, user, new)
+
+
+def set_password(session: Session, user: User, new: str,
+                 action: str = "user.password_change") -> None:
+    """Give the account a new password (at least MIN_PASSWORD characters): every session and
+    API token of the account ends, and the change is audited as `action`."""
+    if not new or len(new) < MIN_PASSWORD:
         raise ValidationFailed(new_password=_l("Mật khẩu phải có ít nhất 8 ký tự."))
     user.password_hash = hash_password(new)
-    session = db.session
     end_sessions(session, user)
-    record(user.id, "user.password_change", user)
+    record(user.id, action, user)
 
 
 def end_sessions(session: Session, user: User) -> int:

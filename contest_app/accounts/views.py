@@ -20,9 +20,15 @@ from ..domain import ValidationFailed
 from ..extensions import db, limiter
 from ..i18n import format_dt
 from ..security import safe_next
-from . import services
-from .forms import ChangePasswordForm, LoginForm, RegistrationForm
-from .models import KIND_CITIZEN, KIND_OFFICIAL
+from . import invitations, services
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegistrationForm,
+    SetPasswordForm,
+)
+from .models import KIND_CITIZEN, KIND_OFFICIAL, TOKEN_INVITE, TOKEN_RESET
 from .rules import matching_choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/tai-khoan")
@@ -40,10 +46,16 @@ def registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
+def password_reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_RATE_LIMIT"]
+
+
 # One counter per client address for each, whichever door (page or API) is used.
 login_rate_limit = limiter.shared_limit(login_limit, scope="login", methods=["POST"])
 registration_rate_limit = limiter.shared_limit(registration_limit, scope="registration",
                                                methods=["POST"])
+password_reset_rate_limit = limiter.shared_limit(password_reset_limit, scope="password_reset",
+                                                 methods=["POST"])
 
 
 def locked_message(err: services.LoginLocked) -> str:
@@ -191,3 +203,82 @@ def change_password():
             return redirect(url_for("main.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/change_password.html", form=form), status
+
+
+# --- Forgotten passwords and invitations ----------------------------------------------------
+
+def reset_sent_message() -> str:
+    return _("Nếu email này có tài khoản, chúng tôi đã gửi đường dẫn đặt lại mật khẩu tới "
+             "địa chỉ đó. Đường dẫn dùng được một lần, trong 2 giờ. Nếu không thấy thư, hãy "
+             "xem cả hộp thư rác.")
+
+
+def request_password_reset(email: str) -> None:
+    """The one path of "Quên mật khẩu?" (page and API): a link is issued and mailed only
+    when the address has an active account; the caller answers the same either way."""
+    issued = invitations.request_reset(db.session, email)
+    db.session.commit()
+    if issued is not None:
+        user, token, expires_at = issued
+        invitations.mail_link(user, TOKEN_RESET, token, expires_at)
+
+
+@bp.route("/quen-mat-khau", methods=["GET", "POST"])
+@password_reset_rate_limit
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        flash(reset_sent_message(), "info")
+        return redirect(url_for(".login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+def _no_referrer(response: Response) -> Response:
+    """The token is in the page's address: never send it on as a Referer."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _link_page(token: str, purpose: str):
+    try:
+        row = invitations.check_link(db.session, token, purpose)
+    except invitations.LinkInvalid as err:
+        db.session.rollback()
+        status = 404 if err.state == "unknown" else 410
+        return _no_referrer(make_response(render_template(
+            "accounts/link_invalid.html", state=err.state, purpose=purpose), status))
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            invitations.use_link(db.session, token, purpose, form.password.data)
+        except invitations.LinkInvalid as err:
+            db.session.rollback()
+            return _no_referrer(make_response(render_template(
+                "accounts/link_invalid.html", state=err.state, purpose=purpose), 410))
+        except ValidationFailed as err:
+            db.session.rollback()
+            form.password.errors = [str(m) for m in err.fields.values()]
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Đã đặt mật khẩu. Vui lòng đăng nhập bằng email và mật khẩu mới."),
+                  "success")
+            return _no_referrer(redirect(url_for(".login")))
+    status = 422 if request.method == "POST" else 200
+    return _no_referrer(make_response(render_template(
+        "accounts/set_password.html", form=form, purpose=purpose, user=row.user,
+        expires_at=row.expires_at), status))
+
+
+@bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _link_page(token, TOKEN_RESET)
+
+
+@bp.route("/kich-hoat/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _link_page(token, TOKEN_INVITE)

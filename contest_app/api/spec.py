@@ -164,7 +164,7 @@ def _path_params(path: str) -> list[str]:
 
 
 def _describe(code: int) -> str:
-    return {200: "OK", 201: "Created", 204: "No content", 400: "Bad request",
+    return {200: "OK", 201: "Created", 202: "Accepted", 204: "No content", 400: "Bad request",
             401: "Unauthorized",
             403: "Forbidden", 404: "Not found", 409: "Conflict",
             422: "Validation failed", 429: "Too many requests"}.get(code, "Response")

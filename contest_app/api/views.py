@@ -9,7 +9,14 @@ from flask import current_app, jsonify, request
 
 from .. import clock
 from ..accounts import services as account_services
-from ..accounts.views import locked_message, login_rate_limit, registration_rate_limit
+from ..accounts.views import (
+    locked_message,
+    login_rate_limit,
+    password_reset_rate_limit,
+    registration_rate_limit,
+    request_password_reset,
+    reset_sent_message,
+)
 from ..caching import public_page
 from ..extensions import db
 from ..participation.documents import contest_documents
@@ -64,6 +71,12 @@ USER = {"type": "object", "required": ["id", "email", "full_name", "kind", "unit
                        "unit_id": {"type": ["integer", "null"]},
                        "ward_id": {"type": ["integer", "null"]},
                        "organisation": {"type": ["string", "null"]}}}
+PASSWORD_RESET_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["email"],
+    "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 254}},
+}
+PASSWORD_RESET = {"type": "object", "required": ["message"],
+                  "properties": {"message": {"type": "string"}}}
 UNITS = {"type": "array", "items": {
     "type": "object", "required": ["id", "name"],
     "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
@@ -221,6 +234,17 @@ def create_user(payload: dict[str, Any]):
     return jsonify(id=user.id, email=user.email, full_name=user.full_name, kind=user.kind,
                    unit_id=user.unit_id, ward_id=user.ward_id,
                    organisation=user.organisation), 201
+
+
+@bp.route("/password-resets", methods=["POST"])
+@password_reset_rate_limit
+@operation("/api/v1/password-resets", "post",
+           "Ask for a password reset link by e-mail (202 whether or not the address has an "
+           "account)", {202: PASSWORD_RESET, 422: E, 429: E}, body=PASSWORD_RESET_REQUEST,
+           auth=False)
+def create_password_reset(payload: dict[str, Any]):
+    request_password_reset(payload["email"])
+    return jsonify(message=reset_sent_message()), 202
 
 
 @bp.route("/units")

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
+from ..accounts.models import ROLE_LABELS
 from ..parsing import INT4_MAX, coerce_id
 
 
@@ -28,12 +38,38 @@ class BlockForm(FlaskForm):
 
 
 class RolesForm(FlaskForm):
-    judge = BooleanField(_l("Giám khảo"))
-    organiser = BooleanField(_l("Ban tổ chức"))
-    surveyor = BooleanField(_l("Nhập phiếu khảo sát"))
+    judge = BooleanField(ROLE_LABELS["judge"])
+    organiser = BooleanField(ROLE_LABELS["organiser"])
+    surveyor = BooleanField(ROLE_LABELS["surveyor"])
     is_staff = BooleanField(_l("Thành viên ban tổ chức / tổ giúp việc (không xếp hạng)"))
 
 
 class AccountLockForm(FlaskForm):
     action = HiddenField(validators=[AnyOf(("lock", "unlock"))])
     reason = StringField(_l("Lý do (ghi vào nhật ký)"), validators=[Optional(), Length(max=500)])
+
+
+class StaffAccountForm(FlaskForm):
+    """An account the organiser creates; the person sets a password through the invitation."""
+
+    full_name = StringField(_l("Họ và tên"), validators=[
+        DataRequired(_l("Vui lòng nhập họ và tên.")), Length(max=150)])
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(_l("Vui lòng điền thông tin này.")), Length(max=254)])
+    phone = TelField(_l("Số điện thoại di động"), validators=[
+        DataRequired(_l("Vui lòng điền thông tin này.")), Length(max=20)])
+    judge = BooleanField(ROLE_LABELS["judge"])
+    organiser = BooleanField(ROLE_LABELS["organiser"])
+    surveyor = BooleanField(ROLE_LABELS["surveyor"])
+
+
+class StaffImportForm(FlaskForm):
+    file = FileField(_l("Tệp danh sách tài khoản (XLSX hoặc CSV)"))
+
+
+class StaffImportConfirmForm(FlaskForm):
+    payload = HiddenField(validators=[DataRequired()])
+
+
+class AccountLinkForm(FlaskForm):
+    """The buttons that issue a one-time link (CSRF only)."""

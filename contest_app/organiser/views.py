@@ -29,7 +29,7 @@ from ..extensions import db
 from ..inputs import arg_int
 from ..security import role_required
 from . import audit
-from .forms import AccountLockForm, BlockForm, RolesForm, UnitForm
+from .forms import AccountLinkForm, AccountLockForm, BlockForm, RolesForm, UnitForm
 from .models import AuditEvent, record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -174,9 +174,13 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(_("Đã cập nhật vai trò của %(name)s.", name=user.full_name), "success")
         return redirect(url_for(".users"))
+    from ..accounts.invitations import invitation_state
+
     return render_template("organiser/user_edit.html", form=form, user=user,
                            lock_form=AccountLockForm(
-                               prefix="lock", action="lock" if user.active else "unlock"))
+                               prefix="lock", action="lock" if user.active else "unlock"),
+                           link_form=AccountLinkForm(),
+                           invitation=invitation_state(db.session, user))
 
 
 @bp.route("/nguoi-dung/<int:user_id>/khoa", methods=["POST"])
@@ -267,3 +271,6 @@ def audit_export():
     return Response(book.save(), mimetype=XLSX, headers={
         "Content-Disposition": f"attachment; filename=nhat-ky-thao-tac-{stamp}.xlsx",
         "Cache-Control": "no-store"})
+
+
+from . import account_views  # noqa: E402,F401  (more routes on this blueprint)

@@ -1,0 +1,16 @@
+"""Fixtures for the account tests: the console mail backend's outbox, emptied per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from contest_app import mail
+
+
+@pytest.fixture
+def outbox() -> Iterator[list[mail.Message]]:
+    mail.outbox.clear()
+    yield mail.outbox
+    mail.outbox.clear()
