@@ -66,17 +66,25 @@ def add_board(session: Session, actor_id: int, contest: Contest, name: str) -> B
     """Add a board at the end. The first board of a contest that people already entered is
     refused (prules.board_add_problem): they would be left without a board."""
     name = _board_name(contest, name)
-    count = entrants(session, contest.id) if not contest.boards else 0
-    if prules.board_add_problem(len(contest.boards), count):
-        raise ValidationFailed(name=_l(
-            "Đã có người tham gia (%(n)s người) khi cuộc thi chưa chia bảng: thêm bảng lúc này "
-            "khiến họ không thuộc bảng nào và không làm được bài chính thức.", n=count))
+    problem = board_add_lock(session, contest)
+    if problem is not None:
+        raise ValidationFailed(name=problem)
     board = Board(contest_id=contest.id, name=name,
                   position=max((b.position for b in contest.boards), default=-1) + 1)
     session.add(board)
     session.flush()
     record(actor_id, "board.create", board, after={"name": name, "contest_id": contest.id})
     return board
+
+
+def board_add_lock(session: Session, contest: Contest) -> str | None:
+    """Why no board may be added now (the first board once people entered), or None."""
+    count = entrants(session, contest.id) if not contest.boards else 0
+    if prules.board_add_problem(len(contest.boards), count) is None:
+        return None
+    return str(_l("Đã có người tham gia (%(n)s người) khi cuộc thi chưa chia bảng: thêm bảng "
+                  "lúc này khiến họ không thuộc bảng nào và không làm được bài chính thức.",
+                  n=count))
 
 
 def _check_lines(data: RoundData) -> None:

@@ -287,7 +287,8 @@ def _settings_page(contest: Contest, form: ContestSettingsForm, board_form: Boar
     return render_template("quiz_admin/settings.html", contest=contest, form=form,
                            board_form=board_form, locks=admin.setting_locks(db.session, contest),
                            entrants=admin.entrants(db.session, contest.id),
-                           usage=usage), status
+                           usage=usage,
+                           board_lock=admin.board_add_lock(db.session, contest)), status
 
 
 @bp.route("/<int:contest_id>/cai-dat", methods=["GET", "POST"])
