@@ -328,6 +328,7 @@ def test_board_of_another_contest_is_not_found(app, client, login_as, contest_id
     first = contest_ids(boards=["Bảng A"])
     second = contest_ids(boards=["Bảng B"])
     login_as("organiser")
+    assert client.get(settings_url(first.contest_id)).status_code == 200
     response = board_action(client, first.contest_id, second.boards["Bảng B"], "rename",
                             name="X")
     assert response.status_code == 404
