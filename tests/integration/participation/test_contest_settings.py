@@ -257,7 +257,7 @@ def test_board_with_members_or_attempts_cannot_be_deleted(app, client, login_as,
     join(app, ids.contest_id, member.id, ids.boards["Bảng A"])
     login_as("organiser")
     page = client.get(settings_url(ids.contest_id)).get_data(as_text=True)
-    assert "Không xóa được: bảng đã có người tham gia hoặc bài làm." in page
+    assert "Không xóa được: bảng đã có người tham gia, bài làm hoặc bảng xếp hạng." in page
     refused = board_action(client, ids.contest_id, ids.boards["Bảng A"], "delete",
                            confirm="yes")
     html = refused.get_data(as_text=True)
