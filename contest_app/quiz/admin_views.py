@@ -222,7 +222,8 @@ def round_edit(contest_id: int, round_id: int | None = None):
                            in_progress=in_progress, pool_problem=pool_problem,
                            draws=draws, shared_unused=shared_unused,
                            boards={b.id: b for b in contest.boards},
-                           can_add_line=len(form.lines) < MAX_LINES), status
+                           can_add_line=len(form.lines) < MAX_LINES, max_lines=MAX_LINES
+                           ), status
 
 
 @bp.route("/<int:contest_id>/vong-thi/<int:round_id>/cong-gio", methods=["POST"])

@@ -45,6 +45,10 @@ def test_add_line_re_renders_the_form_with_one_more_row(app, client, login_as) -
     url = f"/ban-to-chuc/cuoc-thi/{contest_id}/vong-thi/moi"
     page = client.get(url).get_data(as_text=True)
     assert rows(page) == list(range(6)) and "Thêm dòng" in page
+    # JavaScript may add the row in place (from static/, no inline script: CSP).
+    assert '<script src="/static/js/round_form.js"></script>' in page
+    assert "data-add-row" in page and 'data-blueprint-rows data-max-rows="30"' in page
+    assert b"data-add-row" in client.get("/static/js/round_form.js").data
     token = csrf_token(client, url)
     typed = {f"lines-{i}-count": "2" for i in range(6)} | {"lines-0-difficulty": "hard"}
     more = client.post(url, data=round_form(token, title="Tuần đặc biệt", add_line="1",
