@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -159,6 +159,8 @@ def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | N
                data: RoundData) -> Round:
     """Create or edit a round. Once an attempt exists only the title and closing time change;
     once its ranking is published only the title (rules.check_round_change)."""
+    if data.kind == "practice" or not data.prediction_kind:
+        data = replace(data, prediction_text=None)  # no prediction question: no wording
     _check_lines(data)
     if rnd is not None:
         from ..rankings.services import round_published
@@ -189,8 +191,6 @@ def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | N
                   "max_attempts", "counting", "reveal", "prediction_kind", "prediction_text"):
         if creating or field == "title" or field in changed:
             setattr(rnd, field, getattr(data, field))
-    if rnd.kind == "practice" or rnd.prediction_kind is None:
-        rnd.prediction_text = None
     if rnd.kind == "practice":
         rnd.closes_at = None
         rnd.prediction_kind = None

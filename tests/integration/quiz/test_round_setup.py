@@ -302,3 +302,26 @@ def test_round_set_up_is_for_organisers_only(app, client, login_as, role, clock)
         "series-title_pattern": "Tuần {n}"}).status_code == 403
     with app.app_context():
         assert db.session.scalar(select(Round)) is None
+
+
+def test_no_wording_kept_without_a_prediction_question(app, client, login_as, clock) -> None:
+    contest_id, _ = make_contest(app)
+    login_as("organiser")
+    url = f"/ban-to-chuc/cuoc-thi/{contest_id}/vong-thi/moi"
+    token = csrf_token(client, url)
+    saved = client.post(url, data=round_form(token, question_count="5", prediction_kind="",
+                                             prediction_text="Câu bị bỏ qua?"))
+    assert saved.status_code == 302
+    with app.app_context():
+        rnd = db.session.scalar(select(Round))
+        assert rnd.prediction_text is None
+        round_id = rnd.id
+    # Once an attempt exists, the unused wording box is no change to refuse.
+    token = csrf_token(client, f"/vong-thi/{round_id}")
+    client.post(f"/vong-thi/{round_id}/bat-dau", data={"csrf_token": token})
+    token = csrf_token(client, saved.location)
+    renamed = client.post(saved.location, data=round_form(
+        token, title="Tuần một", question_count="5", prediction_text="Vẫn bỏ qua?"))
+    assert renamed.status_code == 302
+    with app.app_context():
+        assert db.session.get(Round, round_id).title == "Tuần một"
