@@ -78,7 +78,7 @@ def check_eligible(session: Session, contest: Contest, user_id: int,
                    part: Participation | None) -> None:
     """Before an official round: a contest with a minimum age or the CCCD requirement needs a
     participation that meets them (age in full years on the day of joining)."""
-    if not (contest.min_age or contest.require_cccd):
+    if not (contest.min_age or contest.require_cccd or contest.collect_birth_date):
         return
     if part is None:
         raise rules.NotEligible(participation=_l(
@@ -86,7 +86,7 @@ def check_eligible(session: Session, contest: Contest, user_id: int,
     born = session.scalar(select(User.date_of_birth).where(User.id == user_id))
     problems = rules.eligibility_problems(
         contest.min_age, contest.require_cccd, born, part.cccd_hash is not None,
-        rules.local_date(part.joined_at, contest_tz()))
+        rules.local_date(part.joined_at, contest_tz()), contest.collect_birth_date)
     if problems:
         raise _not_eligible(problems)
 
@@ -137,7 +137,8 @@ def join(session: Session, user_id: int, contest: Contest, board_id: int | None,
     # Age in full years on the day of joining (the first join, for a repeated one).
     joined_on = rules.local_date(existing.joined_at, tz) if existing is not None else today
     problems = rules.eligibility_problems(
-        contest.min_age, contest.require_cccd, born or user.date_of_birth, has_cccd, joined_on)
+        contest.min_age, contest.require_cccd, born or user.date_of_birth, has_cccd, joined_on,
+        contest.collect_birth_date)
     if problems:
         raise _not_eligible(problems)
     if digest and session.scalar(select(Participation.id).where(
@@ -190,7 +191,8 @@ class Status:
 
 
 def status(session: Session, contest: Contest, user_id: int | None) -> Status:
-    must = rules.needs_joining(bool(contest.boards), contest.min_age, contest.require_cccd)
+    must = rules.needs_joining(bool(contest.boards), contest.min_age, contest.require_cccd,
+                               contest.collect_birth_date)
     part = participation(session, contest.id, user_id) if user_id is not None else None
     board = session.get(Board, part.board_id) if part is not None and part.board_id else None
     return Status(must, part is not None, board, part is not None and part.cccd_hash is not None)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, union
 from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..domain import ValidationFailed
 from ..organiser.models import record
+from ..participation import rules as prules
 from . import rules
 from .models import (
     ATTEMPT_IN_PROGRESS,
@@ -20,12 +21,13 @@ from .models import (
     Board,
     Contest,
     ExtraTime,
+    Participation,
     Round,
 )
 from .services import close_round_attempts, pool_shortfall, round_has_attempts
 
 RULE_FIELDS = ("kind", "opens_at", "question_count", "time_limit_s", "max_attempts",
-               "counting", "reveal", "prediction_kind")
+               "counting", "reveal", "prediction_kind", "prediction_text")
 
 
 @dataclass
@@ -41,6 +43,7 @@ class RoundData:
     reveal: str
     prediction_kind: str | None
     lines: list[tuple[int | None, int | None, str | None, int]]  # board, topic, difficulty, n
+    prediction_text: str | None = None  # the wording shown; None: the kind's default text
 
 
 def save_contest(session: Session, actor_id: int, contest: Contest | None, title: str,
@@ -64,12 +67,17 @@ BOARD_AUDIENCES = (None, "official", "citizen")
 
 def add_board(session: Session, actor_id: int, contest: Contest, name: str,
               allowed_kind: str | None = None) -> Board:
-    name = " ".join(name.split())
-    if any(b.name == name for b in contest.boards):
-        raise ValidationFailed(name=_l("Cuộc thi đã có bảng với tên này."))
+    """Add a board at the end, open to `allowed_kind` (None: anyone). The first board of a
+    contest that people already entered is refused (prules.board_add_problem): they would be
+    left without a board."""
+    name = _board_name(contest, name)
     if allowed_kind not in BOARD_AUDIENCES:
         raise ValidationFailed(allowed_kind=_l("Đối tượng của bảng thi không hợp lệ."))
-    board = Board(contest_id=contest.id, name=name, position=len(contest.boards),
+    problem = board_add_lock(session, contest)
+    if problem is not None:
+        raise ValidationFailed(name=problem)
+    board = Board(contest_id=contest.id, name=name,
+                  position=max((b.position for b in contest.boards), default=-1) + 1,
                   allowed_kind=allowed_kind)
     session.add(board)
     session.flush()
@@ -89,6 +97,16 @@ def set_board_audience(session: Session, actor_id: int, board: Board,
     session.flush()
     record(actor_id, "board.audience", board, {"allowed_kind": before},
            {"allowed_kind": allowed_kind})
+
+
+def board_add_lock(session: Session, contest: Contest) -> str | None:
+    """Why no board may be added now (the first board once people entered), or None."""
+    count = entrants(session, contest.id) if not contest.boards else 0
+    if prules.board_add_problem(len(contest.boards), count) is None:
+        return None
+    return str(_l("Đã có người tham gia (%(n)s người) khi cuộc thi chưa chia bảng: thêm bảng "
+                  "lúc này khiến họ không thuộc bảng nào và không làm được bài chính thức.",
+                  n=count))
 
 
 def _check_lines(data: RoundData) -> None:
@@ -163,6 +181,8 @@ def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | N
                data: RoundData) -> Round:
     """Create or edit a round. Once an attempt exists only the title and closing time change;
     once its ranking is published only the title (rules.check_round_change)."""
+    if data.kind == "practice" or not data.prediction_kind:
+        data = replace(data, prediction_text=None)  # no prediction question: no wording
     _check_lines(data)
     if rnd is not None:
         from ..rankings.services import round_published
@@ -190,7 +210,7 @@ def save_round(session: Session, actor_id: int, contest: Contest, rnd: Round | N
         rnd = Round(contest_id=contest.id, position=len(contest.rounds))
         session.add(rnd)
     for field in ("title", "kind", "opens_at", "closes_at", "question_count", "time_limit_s",
-                  "max_attempts", "counting", "reveal", "prediction_kind"):
+                  "max_attempts", "counting", "reveal", "prediction_kind", "prediction_text"):
         if creating or field == "title" or field in changed:
             setattr(rnd, field, getattr(data, field))
     if rnd.kind == "practice":
@@ -228,8 +248,12 @@ def close_round_now(session: Session, actor_id: int | None, rnd: Round, now: dat
 def create_weekly_rounds(session: Session, actor_id: int, contest: Contest,
                          first_opens: datetime, first_closes: datetime, count: int,
                          title_pattern: str) -> list[Round]:
-    """Create `count` weekly rounds copying the settings (and blueprint) of the contest's first
-    official round, or sensible defaults when it has none."""
+    """Create `count` weekly rounds copying the settings, the blueprint, the prediction's
+    wording and the prize tiers (individual and unit, per board) of the contest's first
+    official round, or sensible defaults when it has none. Contest documents belong to the
+    contest, not to a round, so every round already shares them."""
+    from ..rankings.models import PrizeTier
+
     template = next((r for r in contest.rounds if r.kind == "official"), None)
     schedule = rules.weekly_schedule(first_opens, first_closes, count)
     start = len([r for r in contest.rounds if r.kind == "official"])
@@ -245,6 +269,7 @@ def create_weekly_rounds(session: Session, actor_id: int, contest: Contest,
             counting=template.counting if template else "best",
             reveal=template.reveal if template else "after_submit",
             prediction_kind=template.prediction_kind if template else "full_marks",
+            prediction_text=template.prediction_text if template else None,
             blueprint=[BlueprintLine(board_id=ln.board_id, topic_id=ln.topic_id,
                                      difficulty=ln.difficulty, count=ln.count)
                        for ln in (template.blueprint if template else [])],
@@ -252,9 +277,18 @@ def create_weekly_rounds(session: Session, actor_id: int, contest: Contest,
         session.add(rnd)
         created.append(rnd)
     session.flush()
+    tiers = list(session.scalars(select(PrizeTier).where(
+        PrizeTier.round_id == template.id).order_by(PrizeTier.id))) if template else []
+    for rnd in created:
+        for tier in tiers:
+            session.add(PrizeTier(contest_id=contest.id, round_id=rnd.id, board_id=tier.board_id,
+                                  kind=tier.kind, level=tier.level, name=tier.name,
+                                  count=tier.count, amount=tier.amount))
+    session.flush()
     record(actor_id, "round.weekly_series", contest, None,
            {"rounds": [r.id for r in created], "count": count,
-            "copied_from": template.id if template else None})
+            "copied_from": template.id if template else None,
+            "prize_tiers_per_round": len(tiers)})
     return created
 
 
@@ -297,3 +331,164 @@ def find_participant(session: Session, key: str) -> User:
         raise ValidationFailed(participant=_l("Không tìm thấy tài khoản có email hoặc số "
                                               "điện thoại này."))
     return user
+
+
+# --- Contest settings and boards -----------------------------------------------------------
+
+SETTING_LOCKS = {
+    "require_cccd": _l("Đã có người tham gia (%(n)s người): không thể bật yêu cầu khai báo số "
+                       "CCCD, vì những người đã tham gia chưa khai báo sẽ mất quyền dự thi. "
+                       "Vẫn có thể tắt yêu cầu này."),
+    "min_age": _l("Đã có người tham gia (%(n)s người): không thể đặt hoặc tăng độ tuổi tối "
+                  "thiểu, vì người đã tham gia có thể không còn đủ điều kiện. Vẫn có thể giảm "
+                  "hoặc bỏ giới hạn."),
+    "collect_birth_date": _l("Đã có người tham gia (%(n)s người): không thể bắt đầu thu ngày "
+                             "sinh, vì người đã tham gia chưa được hỏi ngày sinh khi đăng ký. "
+                             "Vẫn có thể tắt."),
+}
+BOARD_DELETE_PROBLEMS = {
+    prules.HAS_MEMBERS: _l("Bảng “%(name)s” đã có %(n)s người tham gia nên không thể xóa. Hãy "
+                           "chuyển họ sang bảng khác trước (trang Người tham gia và bảng thi)."),
+    prules.HAS_ATTEMPTS: _l("Bảng “%(name)s” đã có %(n)s bài làm nên không thể xóa (mỗi bài "
+                            "làm giữ bảng của lúc thi); vẫn có thể đổi tên bảng."),
+    prules.HAS_RANKINGS: _l("Bảng “%(name)s” đã có bảng xếp hạng được công bố nên không thể "
+                            "xóa."),
+}
+
+
+def entry_settings(contest: Contest) -> prules.EntrySettings:
+    return prules.EntrySettings(bool(contest.require_cccd), contest.min_age or None,
+                                bool(contest.collect_birth_date))
+
+
+def entrants(session: Session, contest_id: int) -> int:
+    """People who already entered the contest: joined it, or took an official round."""
+    joined = select(Participation.user_id).where(Participation.contest_id == contest_id)
+    attempted = (select(Attempt.user_id).join(Round, Round.id == Attempt.round_id)
+                 .where(Round.contest_id == contest_id, Round.kind == "official"))
+    both = union(joined, attempted).subquery()
+    return session.scalar(select(func.count()).select_from(both)) or 0
+
+
+def setting_locks(session: Session, contest: Contest) -> dict[str, str]:
+    """{field: the Vietnamese reason it is locked} for the settings page."""
+    count = entrants(session, contest.id)
+    return {field: str(SETTING_LOCKS[field] % {"n": count})
+            for field in prules.locked_settings(entry_settings(contest), count)}
+
+
+@dataclass
+class ContestSettings:
+    require_cccd: bool
+    min_age: int | None
+    collect_birth_date: bool
+    certificates: bool
+
+
+def save_settings(session: Session, actor_id: int, contest: Contest,
+                  data: ContestSettings) -> Contest:
+    """Save the joining and certificate settings. A change that would alter an entry already
+    made (prules.refused_setting_changes) is refused with the reason; nothing is written."""
+    if data.min_age is not None and not 1 <= data.min_age <= 100:
+        raise ValidationFailed(min_age=_l("Độ tuổi tối thiểu phải từ 1 đến 100 (để trống nếu "
+                                          "không giới hạn)."))
+    wanted = prules.EntrySettings(data.require_cccd, data.min_age or None,
+                                  data.collect_birth_date)
+    count = entrants(session, contest.id)
+    refused = prules.refused_setting_changes(entry_settings(contest), wanted, count)
+    if refused:
+        raise ValidationFailed(**{f: SETTING_LOCKS[f] % {"n": count} for f in refused})
+    before = settings_of(contest)
+    contest.require_cccd, contest.min_age = data.require_cccd, data.min_age or None
+    contest.collect_birth_date, contest.certificates = data.collect_birth_date, data.certificates
+    after = settings_of(contest)
+    session.flush()
+    if before != after:
+        record(actor_id, "contest.settings", contest, before, after)
+    return contest
+
+
+def settings_of(contest: Contest) -> dict:
+    return {"require_cccd": bool(contest.require_cccd), "min_age": contest.min_age,
+            "collect_birth_date": bool(contest.collect_birth_date),
+            "certificates": bool(contest.certificates)}
+
+
+def _board_name(contest: Contest, name: str, board: Board | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationFailed(name=_l("Vui lòng nhập tên bảng thi."))
+    if len(name) > 200:
+        raise ValidationFailed(name=_l("Tên bảng thi dài tối đa 200 ký tự."))
+    if any(b.name.casefold() == name.casefold() and b is not board for b in contest.boards):
+        raise ValidationFailed(name=_l("Cuộc thi đã có bảng với tên này."))
+    return name
+
+
+def rename_board(session: Session, actor_id: int, contest: Contest, board: Board,
+                 name: str) -> Board:
+    """Renaming changes no entry: attempts and rankings keep the board's id."""
+    name = _board_name(contest, name, board)
+    before = board.name
+    if name != before:
+        board.name = name
+        session.flush()
+        record(actor_id, "board.rename", board, {"name": before}, {"name": name})
+    return board
+
+
+def move_board(session: Session, actor_id: int, contest: Contest, board: Board,
+               step: int) -> list[int]:
+    """Move a board one place up (-1) or down (+1) in the contest's order."""
+    before = [b.id for b in contest.boards]
+    order = prules.move_in_order(before, board.id, step)
+    if order != before:
+        by_id = {b.id: b for b in contest.boards}
+        for position, board_id in enumerate(order):
+            by_id[board_id].position = position
+        session.flush()
+        session.expire(contest, ["boards"])
+        record(actor_id, "board.reorder", contest, {"order": before}, {"order": order})
+    return order
+
+
+def board_usage(session: Session, board: Board) -> tuple[int, int, int]:
+    """(participations, attempts, ranking snapshots) that reference a board."""
+    from ..rankings.models import RankingSnapshot
+
+    members = session.scalar(select(func.count(Participation.id)).where(
+        Participation.board_id == board.id)) or 0
+    attempts = session.scalar(select(func.count(Attempt.id)).where(
+        Attempt.board_id == board.id)) or 0
+    snapshots = session.scalar(select(func.count(RankingSnapshot.id)).where(
+        RankingSnapshot.board_id == board.id)) or 0
+    return members, attempts, snapshots
+
+
+def delete_board(session: Session, actor_id: int, contest: Contest, board: Board) -> None:
+    """Delete an empty board with its blueprint lines and prize tiers; a board that anyone
+    joined, that an attempt was drawn for or that has a published ranking is refused."""
+    from ..rankings.models import PrizeTier
+
+    usage = board_usage(session, board)
+    problem = prules.board_delete_problem(*usage)
+    if problem is not None:
+        n = dict(zip((prules.HAS_MEMBERS, prules.HAS_ATTEMPTS, prules.HAS_RANKINGS), usage,
+                     strict=True))[problem]
+        raise ValidationFailed(board=BOARD_DELETE_PROBLEMS[problem] % {"name": board.name,
+                                                                      "n": n})
+    lines = session.scalars(select(BlueprintLine).where(BlueprintLine.board_id == board.id))
+    removed_lines = 0
+    for line in lines:
+        session.delete(line)
+        removed_lines += 1
+    tiers = session.execute(delete(PrizeTier).where(PrizeTier.board_id == board.id)).rowcount
+    before = {"name": board.name, "contest_id": contest.id, "position": board.position,
+              "blueprint_lines": removed_lines, "prize_tiers": tiers or 0}
+    record(actor_id, "board.delete", board, before, None)
+    session.delete(board)
+    session.flush()
+    session.expire(contest, ["boards"])
+    for position, remaining in enumerate(contest.boards):
+        remaining.position = position
+    session.flush()

@@ -14,12 +14,14 @@ from ..domain import DomainError, ValidationFailed
 from ..errors import ERRORS
 from ..extensions import db
 from ..security import role_required
-from . import admin
+from . import admin, rules
 from . import services as quiz_services
 from .forms import (
+    MAX_LINES,
     BoardAudienceForm,
     BoardForm,
     ContestForm,
+    ContestSettingsForm,
     ExtraTimeForm,
     RoundForm,
     WeeklySeriesForm,
@@ -123,6 +125,12 @@ def weekly_series(contest_id: int):
 
 def _round_form(contest: Contest, rnd: Round | None) -> RoundForm:
     form = RoundForm(obj=rnd)
+    if request.method == "GET" and rnd is not None:
+        # Every saved line, plus one empty row to add another.
+        while len(form.lines) < min(MAX_LINES, len(rnd.blueprint) + 1):
+            form.lines.append_entry()
+    elif _adding_line() and len(form.lines) < MAX_LINES:
+        form.lines.append_entry()
     topics = list(db.session.scalars(select(Topic).order_by(Topic.position, Topic.name)))
     for entry in form.lines:
         entry.form.topic_id.choices = [(0, _("Mọi chủ đề"))] + [(t.id, t.name) for t in topics]
@@ -140,18 +148,39 @@ def _round_form(contest: Contest, rnd: Round | None) -> RoundForm:
     return form
 
 
-def _round_data(form: RoundForm) -> admin.RoundData:
-    lines = [
+def _adding_line() -> bool:
+    """"Thêm dòng": the form comes back with what was typed and one more empty row."""
+    return request.method == "POST" and "add_line" in request.form
+
+
+def _form_lines(form: RoundForm) -> list[tuple[int | None, int | None, str | None, int]]:
+    return [
         (e.form.board_id.data or None, e.form.topic_id.data or None,
          e.form.difficulty.data or None, e.form.count.data)
-        for e in form.lines if e.form.count.data
+        for e in form.lines if isinstance(e.form.count.data, int) and e.form.count.data > 0
     ]
+
+
+def _draw_summary(contest: Contest, form: RoundForm) -> tuple[list, bool]:
+    """Per board, what its attempts draw from the lines in the form (as typed), and whether
+    the "Mọi bảng" lines are used by no board."""
+    count = form.question_count.data
+    if not isinstance(count, int) or count < 1:
+        return [], False
+    lines = _form_lines(form)
+    ids = [b.id for b in contest.boards]
+    return rules.board_draws(lines, ids, count), rules.shared_lines_unused(lines, ids)
+
+
+def _round_data(form: RoundForm) -> admin.RoundData:
+    lines = _form_lines(form)
     return admin.RoundData(
         title=form.title.data, kind=form.kind.data, opens_at=form.opens_at.data,
         closes_at=form.closes_at.data, question_count=form.question_count.data,
         time_limit_s=form.time_limit_min.data * 60,
         max_attempts=form.max_attempts.data or None, counting=form.counting.data,
         reveal=form.reveal.data, prediction_kind=form.prediction_kind.data or None, lines=lines,
+        prediction_text=" ".join((form.prediction_text.data or "").split()) or None,
     )
 
 
@@ -171,7 +200,9 @@ def round_edit(contest_id: int, round_id: int | None = None):
 
     frozen = rnd is not None and round_published(db.session, rnd.id)
     status = 200
-    if form.validate_on_submit():
+    if _adding_line():
+        pass  # re-rendered below with one more row; nothing is saved
+    elif form.validate_on_submit():
         try:
             saved = admin.save_round(db.session, current_user.id, contest, rnd, _round_data(form))
         except DomainError as err:
@@ -192,6 +223,7 @@ def round_edit(contest_id: int, round_id: int | None = None):
         pool_problem = admin.practice_pool_problem(db.session, rnd.kind,
                                                    quiz_services.round_lines(rnd),
                                                    rnd.question_count)
+    draws, shared_unused = _draw_summary(contest, form)
     extra_form = ExtraTimeForm(prefix="extra")
     grants = []
     in_progress = 0
@@ -207,7 +239,11 @@ def round_edit(contest_id: int, round_id: int | None = None):
                            locked=locked, frozen=frozen, extra_form=extra_form, grants=grants,
                            round_state=(quiz_services.round_status(rnd, clock.now())
                                         if rnd else None),
-                           in_progress=in_progress, pool_problem=pool_problem), status
+                           in_progress=in_progress, pool_problem=pool_problem,
+                           draws=draws, shared_unused=shared_unused,
+                           boards={b.id: b for b in contest.boards},
+                           can_add_line=len(form.lines) < MAX_LINES, max_lines=MAX_LINES
+                           ), status
 
 
 @bp.route("/<int:contest_id>/vong-thi/<int:round_id>/cong-gio", methods=["POST"])
@@ -261,4 +297,109 @@ def close_now(contest_id: int, round_id: int):
     db.session.commit()
     flash(_("Đã kết thúc vòng thi; %(n)s bài đang làm đã được đóng và chấm điểm.",
             n=len(closed)), "success")
+    return redirect(target)
+
+
+# --- Contest settings and boards -----------------------------------------------------------
+
+def _settings_page(contest: Contest, form: ContestSettingsForm, board_form: BoardForm,
+                   status: int = 200):
+    usage = {b.id: admin.board_usage(db.session, b) for b in contest.boards}
+    return render_template("quiz_admin/settings.html", contest=contest, form=form,
+                           board_form=board_form, locks=admin.setting_locks(db.session, contest),
+                           entrants=admin.entrants(db.session, contest.id),
+                           usage=usage,
+                           board_lock=admin.board_add_lock(db.session, contest)), status
+
+
+@bp.route("/<int:contest_id>/cai-dat", methods=["GET", "POST"])
+@role_required(ROLE_ORGANISER)
+def settings(contest_id: int):
+    """Joining and certificate settings, and the contest's boards."""
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    form = ContestSettingsForm(obj=contest)
+    if not form.validate_on_submit():
+        return _settings_page(contest, form, BoardForm(prefix="board"),
+                              422 if request.method == "POST" else 200)
+    try:
+        admin.save_settings(db.session, current_user.id, contest, admin.ContestSettings(
+            require_cccd=form.require_cccd.data, min_age=form.min_age.data or None,
+            collect_birth_date=form.collect_birth_date.data,
+            certificates=form.certificates.data))
+    except ValidationFailed as err:
+        db.session.rollback()
+        contest = db.session.get(Contest, contest_id)
+        for name, message in err.fields.items():
+            getattr(form, name).errors = [str(message)]
+        flash(_("Chưa lưu: có thiết lập bị khóa vì đã có người tham gia."), "danger")
+        return _settings_page(contest, form, BoardForm(prefix="board"), 422)
+    db.session.commit()
+    flash(_("Đã lưu thiết lập cuộc thi."), "success")
+    return redirect(url_for(".settings", contest_id=contest.id))
+
+
+def _contest_board(contest_id: int, board_id: int) -> tuple[Contest, Board]:
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    board = db.session.get(Board, board_id)
+    if board is None or board.contest_id != contest.id:
+        abort(404)
+    return contest, board
+
+
+@bp.route("/<int:contest_id>/bang", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def board_add(contest_id: int):
+    contest = db.session.get(Contest, contest_id) or abort(404)
+    board_form = BoardForm(prefix="board")
+    if board_form.validate_on_submit():
+        try:
+            board = admin.add_board(db.session, current_user.id, contest, board_form.name.data)
+        except ValidationFailed as err:
+            db.session.rollback()
+            contest = db.session.get(Contest, contest_id)
+            board_form.name.errors = [str(err.fields["name"])]
+        else:
+            db.session.commit()
+            flash(_("Đã thêm bảng %(name)s.", name=board.name), "success")
+            return redirect(url_for(".settings", contest_id=contest.id))
+    return _settings_page(contest, ContestSettingsForm(formdata=None, obj=contest), board_form,
+                          422)
+
+
+@bp.route("/<int:contest_id>/bang/<int:board_id>", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def board_change(contest_id: int, board_id: int):
+    """Rename ("action=rename"), move up or down ("up", "down") or delete ("delete", with
+    confirmation) one board; refusals come back as a message on the settings page."""
+    contest, board = _contest_board(contest_id, board_id)
+    target = url_for(".settings", contest_id=contest.id)
+    action = request.form.get("action")
+    try:
+        if action == "rename":
+            old = board.name
+            admin.rename_board(db.session, current_user.id, contest, board,
+                               (request.form.get("name") or "")[:1000])
+            message = _("Đã đổi tên bảng %(old)s thành %(name)s.", old=old, name=board.name)
+        elif action in ("up", "down"):
+            admin.move_board(db.session, current_user.id, contest, board,
+                             -1 if action == "up" else 1)
+            message = _("Đã đổi thứ tự các bảng.")
+        elif action == "delete":
+            if request.form.get("confirm") != "yes":
+                flash(_("Vui lòng đánh dấu xác nhận trước khi xóa bảng."), "warning")
+                return redirect(target), 303
+            name = board.name
+            admin.delete_board(db.session, current_user.id, contest, board)
+            message = _("Đã xóa bảng %(name)s.", name=name)
+        else:
+            abort(400)
+    except ValidationFailed as err:
+        db.session.rollback()
+        for text in err.fields.values():
+            flash(str(text), "danger")
+        contest = db.session.get(Contest, contest_id)
+        return _settings_page(contest, ContestSettingsForm(formdata=None, obj=contest),
+                              BoardForm(prefix="board"), 409 if action == "delete" else 422)
+    db.session.commit()
+    flash(message, "success")
     return redirect(target)

@@ -75,6 +75,16 @@ class BoardAudienceForm(FlaskForm):
     allowed_kind = SelectField(_l("Ai được tham gia bảng này"), choices=AUDIENCES, default="")
 
 
+class ContestSettingsForm(FlaskForm):
+    require_cccd = BooleanField(_l("Yêu cầu khai báo số CCCD khi tham gia"))
+    min_age = IntegerField(_l("Độ tuổi tối thiểu"), validators=[
+        Optional(), NumberRange(min=1, max=100, message=_l(
+            "Độ tuổi tối thiểu phải từ 1 đến 100 (để trống nếu không giới hạn)."))])
+    collect_birth_date = BooleanField(_l("Thu ngày sinh khi tham gia (cần cho quyết định khen "
+                                         "thưởng)"))
+    certificates = BooleanField(_l("Cấp giấy chứng nhận tham gia"))
+
+
 class BlueprintLineForm(FlaskForm):
     class Meta:
         csrf = False
@@ -85,6 +95,9 @@ class BlueprintLineForm(FlaskForm):
         ("", _l("Mọi mức độ")), ("easy", _l("Dễ")), ("medium", _l("Trung bình")),
         ("hard", _l("Khó"))], default="")
     count = IntegerField(_l("Số câu"), validators=[Optional(), NumberRange(min=0, max=200)])
+
+
+MIN_LINES, MAX_LINES = 6, 30
 
 
 class RoundForm(FlaskForm):
@@ -109,7 +122,9 @@ class RoundForm(FlaskForm):
         ("", _l("Không có")),
         ("full_marks", _l("Số người trả lời đúng tất cả các câu")),
         ("participants", _l("Số người tham gia vòng thi"))], default="")
-    lines = FieldList(FormField(BlueprintLineForm), min_entries=6, max_entries=30)
+    prediction_text = StringField(_l("Nội dung câu hỏi dự đoán"),
+                                  validators=[Optional(), Length(max=500)])
+    lines = FieldList(FormField(BlueprintLineForm), min_entries=MIN_LINES, max_entries=MAX_LINES)
 
     def validate_closes_at(self, field: LocalDateTimeField) -> None:
         if self.kind.data == "official":

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -38,6 +47,10 @@ class Contest(db.Model):
     # Eligibility.
     min_age: Mapped[int | None]
     require_cccd: Mapped[bool] = mapped_column(default=False)
+    # Joining asks for the date of birth (needed for the award decision) even without min_age.
+    collect_birth_date: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "Cấp giấy chứng nhận tham gia": stored and shown; certificates are generated elsewhere.
+    certificates: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     boards: Mapped[list[Board]] = relationship(
@@ -100,6 +113,8 @@ class Round(db.Model):
     counting: Mapped[str] = mapped_column(String(10), default="best")
     reveal: Mapped[str] = mapped_column(String(15), default="after_submit")
     prediction_kind: Mapped[str | None] = mapped_column(String(15))
+    # The prediction question's wording shown to participants (None: the kind's default text).
+    prediction_text: Mapped[str | None] = mapped_column(String(500))
     prediction_actual: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
 

@@ -367,7 +367,8 @@ def validate_choice(option_ids: Sequence[int], option_count: int, multiple: bool
 # --- Changing a round ----------------------------------------------------------------------
 
 FROZEN_FIELDS = ("kind", "opens_at", "closes_at", "question_count", "time_limit_s",
-                 "max_attempts", "counting", "reveal", "prediction_kind", "blueprint")
+                 "max_attempts", "counting", "reveal", "prediction_kind", "prediction_text",
+                 "blueprint")
 
 
 def check_round_change(changed: Sequence[str], has_attempts: bool, published: bool) -> None:
@@ -398,3 +399,57 @@ def weekly_schedule(first_opens: datetime, first_closes: datetime, count: int
         raise ValueError("invalid schedule")
     return [(first_opens + timedelta(weeks=i), first_closes + timedelta(weeks=i))
             for i in range(count)]
+
+
+# --- What each board draws ----------------------------------------------------------------
+
+DRAW_OWN = "own"        # the board's own blueprint lines
+DRAW_SHARED = "shared"  # the "Mọi bảng" lines (board None), used by boards without own lines
+DRAW_ANY = "any"        # no line applies: any `question_count` questions
+
+
+@dataclass(frozen=True)
+class BoardDraw:
+    """How many questions an attempt of one board draws, and from which lines."""
+
+    board_id: int | None  # None: the contest has no boards
+    source: str
+    total: int
+    question_count: int
+
+    @property
+    def matches(self) -> bool:
+        return self.total == self.question_count
+
+
+def board_draws(lines: Sequence[tuple[int | None, int | None, str | None, int]],
+                board_ids: Sequence[int], question_count: int) -> list[BoardDraw]:
+    """Per board, what its attempts draw, as the draw does it: a board with at least one own
+    line draws only its own lines; any other board draws the "Mọi bảng" lines; with neither,
+    any `question_count` questions. Lines are (board, topic, difficulty, count)."""
+    shared = sum(n for b, _t, _d, n in lines if b is None)
+    has_shared = any(b is None for b, _t, _d, _n in lines)
+
+    def fallback(board_id: int | None) -> BoardDraw:
+        if has_shared:
+            return BoardDraw(board_id, DRAW_SHARED, shared, question_count)
+        return BoardDraw(board_id, DRAW_ANY, question_count, question_count)
+
+    if not board_ids:
+        return [fallback(None)]
+    result = []
+    for board_id in board_ids:
+        own = [n for b, _t, _d, n in lines if b == board_id]
+        result.append(BoardDraw(board_id, DRAW_OWN, sum(own), question_count) if own
+                      else fallback(board_id))
+    return result
+
+
+def shared_lines_unused(lines: Sequence[tuple[int | None, int | None, str | None, int]],
+                        board_ids: Sequence[int]) -> bool:
+    """True when "Mọi bảng" lines exist but every board has its own lines (nobody draws
+    them)."""
+    if not board_ids or not any(b is None for b, _t, _d, _n in lines):
+        return False
+    with_own = {b for b, _t, _d, _n in lines if b is not None}
+    return all(b in with_own for b in board_ids)

@@ -82,7 +82,8 @@ def board_for(session: Session, rnd: Round, user_id: int) -> int | None:
 
     contest = rnd.contest
     official = rnd.kind == ROUND_OFFICIAL
-    if not contest.boards and not (official and (contest.min_age or contest.require_cccd)):
+    if not contest.boards and not (official and (contest.min_age or contest.require_cccd
+                                                 or contest.collect_birth_date)):
         return None
     part = participation(session, rnd.contest_id, user_id)
     if not official:
@@ -651,9 +652,12 @@ def round_has_attempts(session: Session, round_id: int) -> bool:
 
 
 def prediction_question(rnd: Round) -> str | None:
-    """The prediction question's text as shown to participants."""
+    """The prediction question's text as shown to participants: the organiser's wording
+    when the round has one, else the default text of its kind."""
     from flask_babel import gettext as _
 
+    if rnd.prediction_kind and rnd.prediction_text:
+        return rnd.prediction_text
     if rnd.prediction_kind == "full_marks":
         return _("Theo bạn, vòng thi này sẽ có bao nhiêu người trả lời đúng tất cả các câu hỏi?")
     if rnd.prediction_kind == "participants":
