@@ -83,6 +83,19 @@ ACTIONS = {
     "user.roles": _l("Đổi vai trò"),
     "user.staff": _l("Đổi tư cách thành viên ban tổ chức"),
     "winners.export": _l("Xuất danh sách đạt giải"),
+    "board.audience": _l("Đổi đối tượng được vào bảng thi"),
+    "board.delete": _l("Xóa bảng thi"),
+    "board.rename": _l("Đổi tên bảng thi"),
+    "board.reorder": _l("Đổi thứ tự bảng thi"),
+    "contest.settings": _l("Đổi thiết lập cuộc thi"),
+    "user.create": _l("Tạo tài khoản"),
+    "user.invite_link": _l("Gửi đường dẫn kích hoạt tài khoản"),
+    "user.reset_link": _l("Cấp đường dẫn đặt lại mật khẩu"),
+    "user.password_invite": _l("Đặt mật khẩu qua đường dẫn kích hoạt"),
+    "user.password_reset": _l("Đặt lại mật khẩu qua đường dẫn"),
+    "ward.delete": _l("Xóa xã, phường"),
+    "ward.save": _l("Lưu xã, phường"),
+    "wards.import": _l("Nhập danh sách xã, phường"),
 }
 
 OBJECTS = {
@@ -93,6 +106,7 @@ OBJECTS = {
     "Question": _l("Câu hỏi"), "Round": _l("Vòng thi"), "Survey": _l("Khảo sát"),
     "SurveyQuestion": _l("Câu hỏi khảo sát"), "SurveySection": _l("Phần khảo sát"),
     "Topic": _l("Chủ đề"), "Unit": _l("Đơn vị"), "User": _l("Tài khoản"),
+    "Ward": _l("Xã, phường"),
 }
 
 ROLES = {"judge": _l("Giám khảo"), "organiser": _l("Ban tổ chức"),
