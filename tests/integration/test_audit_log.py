@@ -16,7 +16,7 @@ from contest_app.organiser import audit
 from contest_app.organiser.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2] / "contest_app"
-RECORDED = re.compile(r"""record\(\s*[^,]+,\s*["']([a-z_]+\.[a-z_]+)["']""")
+RECORDED = re.compile(r"""(?:record|audit)\(\s*[^,]+,\s*["']([a-z_]+\.[a-z_]+)["']""")
 
 
 def test_every_recorded_action_has_a_vietnamese_name() -> None:

@@ -63,7 +63,7 @@ def test_report_on_the_shipped_bank_finds_every_fact(app, shipped_facts_only,
                                                      tmp_path: Path) -> None:
     path = tmp_path / "report.xlsx"
     with app.app_context():
-        services.import_path(db.session, rules.DEFAULT_BANK_DIR)
+        services.import_path(db.session, rules.DEFAULT_BANK_DIR, approve=True)
         db.session.commit()
         count = services.write_report(db.session, path)
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
