@@ -90,7 +90,7 @@ def round_statistics(round_id: int):
 @bp.route("/rounds/<int:round_id>/regrade", methods=["POST"])
 @operation("/api/v1/rounds/{round_id}/regrade", "post",
            "Regrade finished attempts with the current keys; dry_run previews (organisers)",
-           {200: REGRADE, 401: ERROR, 403: ERROR, 404: ERROR}, body=REGRADE_REQUEST)
+           {200: REGRADE, 401: ERROR, 403: ERROR, 404: ERROR, 422: ERROR}, body=REGRADE_REQUEST)
 def regrade_round(round_id: int, payload: dict[str, Any]):
     user_id, rnd = _organiser_round(round_id)
     if rnd.kind != ROUND_OFFICIAL:
