@@ -20,6 +20,7 @@ from ..accounts.views import (
 from ..caching import public_page
 from ..extensions import db
 from ..participation.documents import contest_documents
+from ..quiz import device
 from ..quiz import rules as quiz_rules
 from ..quiz import services as quiz
 from ..quiz.models import Attempt
@@ -319,7 +320,9 @@ def attempt_start_json(attempt: Attempt, now: datetime,
 def start_attempt(round_id: int):
     user_id = require_user_id()
     now = clock.now()
-    started = quiz.start_attempt(db.session, user_id, round_id, now, _grace())
+    mark = request.cookies.get(device.DEVICE_COOKIE)  # a browser using the cookie session
+    started = quiz.start_attempt(db.session, user_id, round_id, now, _grace(),
+                                 device_hash=device.digest(mark) if mark else None)
     body = attempt_start_json(started.attempt, now, started.items)
     db.session.commit()
     return jsonify(body), 201 if started.created else 200

@@ -145,8 +145,10 @@ def fraud_report(session: Session, rnd: Round) -> FraudReport:
         Participation.cccd_hash.in_(select(Participation.cccd_hash).where(
             Participation.user_id.in_(users), Participation.cccd_hash.is_not(None))))
     ).tuples().all() if users else []
+    starts = [(a.device_hash, a.user_id, a.id, a.started_at) for a in session.scalars(
+        select(Attempt).where(Attempt.round_id == rnd.id, Attempt.device_hash.is_not(None)))]
     findings = (fraud.identical_answers(rows) + fraud.fast_full_marks(rows, rnd.question_count)
-                + fraud.shared_cccd(holders))
+                + fraud.shared_cccd(holders) + fraud.shared_device(starts))
     from ..rankings.models import Exclusion
 
     excluded = set(session.scalars(select(Exclusion.user_id).where(

@@ -72,6 +72,8 @@ KIND_LABELS = {
                              "bằng nhau"),
     fraud.KIND_FAST: _l("Đạt điểm tuyệt đối nhanh bất thường"),
     fraud.KIND_CCCD: _l("Một số CCCD khai cho nhiều tài khoản"),
+    fraud.KIND_DEVICE: _l("Nhiều tài khoản bắt đầu làm bài trên cùng một trình duyệt trong ít "
+                          "phút"),
 }
 
 

@@ -7,13 +7,16 @@ dismissal sticks.
   are what good participants have in common), with durations within MAX_DURATION_GAP_MS;
 - implausibly fast full marks: every question right in less than MIN_SECONDS_PER_QUESTION per
   question;
-- one CCCD declared by several accounts (in any contest of the site).
+- one CCCD declared by several accounts (in any contest of the site);
+- several accounts starting attempts from one browser (its device mark) within
+  DEVICE_WINDOW_MINUTES of each other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import combinations
 
 MIN_SHARED_WRONG = 2
@@ -23,6 +26,8 @@ MIN_SECONDS_PER_QUESTION = 3
 KIND_IDENTICAL = "identical_answers"
 KIND_FAST = "fast_full_marks"
 KIND_CCCD = "shared_cccd"
+KIND_DEVICE = "shared_device"
+DEVICE_WINDOW_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -103,3 +108,34 @@ def shared_cccd(holders: Iterable[tuple[str, int]]) -> list[Finding]:
     return [Finding(KIND_CCCD, f"{KIND_CCCD}:{digest[:16]}", tuple(sorted(users)), (),
                     {"accounts": len(users)})
             for digest, users in sorted(by_hash.items()) if len(users) > 1]
+
+
+def shared_device(starts: Iterable[tuple[str, int, int, datetime]],
+                  window_minutes: int = DEVICE_WINDOW_MINUTES) -> list[Finding]:
+    """(device hash, user id, attempt id, started at) of a round: one browser that started
+    attempts for several accounts within the window (chained). The mark itself never appears."""
+    by_device: dict[str, list[tuple[datetime, int, int]]] = {}
+    for digest, user_id, attempt_id, started in starts:
+        if digest:
+            by_device.setdefault(digest, []).append((started, user_id, attempt_id))
+    out = []
+    window = timedelta(minutes=window_minutes)
+    for _digest, rows in sorted(by_device.items()):
+        rows.sort()
+        cluster: list[tuple[datetime, int, int]] = []
+        clusters = []
+        for row in rows:
+            if cluster and row[0] - cluster[-1][0] > window:
+                clusters.append(cluster)
+                cluster = []
+            cluster.append(row)
+        clusters.append(cluster)
+        for group in clusters:
+            users = tuple(sorted({u for _, u, _ in group}))
+            if len(users) < 2:
+                continue
+            ids = tuple(sorted(a for _, _, a in group))
+            minutes = round((group[-1][0] - group[0][0]).total_seconds() / 60, 1)
+            out.append(Finding(KIND_DEVICE, f"{KIND_DEVICE}:" + ",".join(map(str, ids)), users,
+                               ids, {"accounts": len(users), "minutes": minutes}))
+    return out

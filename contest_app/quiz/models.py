@@ -191,6 +191,8 @@ class Attempt(db.Model):
     # Extra seconds granted to this participant (copied from ExtraTime): they also extend the
     # round's closing time for this attempt, so the deadline cap can be checked in one UPDATE.
     extra_s: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Hash of the browser's device mark when started from a browser (suspicious-entry review).
+    device_hash: Mapped[str | None] = mapped_column(String(64))
 
     round: Mapped[Round] = relationship()
     items: Mapped[list[AttemptItem]] = relationship(

@@ -282,7 +282,7 @@ def _attempt_state(session: Session, rnd: Round, user_id: int
 
 def start_attempt(
     session: Session, user_id: int, round_id: int, now: datetime, grace_s: int,
-    seed: int | None = None,
+    seed: int | None = None, device_hash: str | None = None,
 ) -> Started:
     """Start an attempt, or resume the one in progress with the time that is left.
 
@@ -315,7 +315,7 @@ def start_attempt(
         round_id=round_id, user_id=user_id, board_id=board_id, number=made + 1, seed=seed,
         status=ATTEMPT_IN_PROGRESS, started_at=now,
         deadline=rules.attempt_deadline(now, rnd.time_limit_s, closes, extra), extra_s=extra,
-        max_score=sum(content[d.version_id].weight for d in drawn),
+        max_score=sum(content[d.version_id].weight for d in drawn), device_hash=device_hash,
     )
     session.add(attempt)
     try:

@@ -19,7 +19,7 @@ from ..domain import DomainError
 from ..errors import ERRORS
 from ..extensions import db
 from ..inputs import parse_int
-from . import rules
+from . import device, rules
 from . import services as quiz
 
 bp = Blueprint("quiz", __name__)
@@ -54,9 +54,10 @@ def round_page(round_id: int):
 @bp.route("/vong-thi/<int:round_id>/bat-dau", methods=["POST"])
 @login_required
 def start(round_id: int):
+    token, new_token = device.token_of(request)
     try:
         started = quiz.start_attempt(db.session, current_user.id, round_id, clock.now(),
-                                     _grace())
+                                     _grace(), device_hash=device.digest(token))
     except DomainError as err:
         db.session.rollback()
         if err.code == "not_found":
@@ -66,7 +67,10 @@ def start(round_id: int):
     db.session.commit()
     if not started.created:
         flash(_("Bạn đang có một bài thi chưa nộp; tiếp tục với thời gian còn lại."), "info")
-    return redirect(url_for(".take", attempt_id=started.attempt.id))
+    response = redirect(url_for(".take", attempt_id=started.attempt.id))
+    if new_token:
+        device.remember(response, token, current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 @bp.route("/bai-thi/<int:attempt_id>", methods=["GET", "POST"])

@@ -23,6 +23,8 @@ def upgrade():
     with op.batch_alter_table('round', schema=None) as batch_op:
         batch_op.add_column(sa.Column('regraded_at', contest_app.database.TZDateTime(timezone=True),
                                       nullable=True))
+    with op.batch_alter_table('attempt', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('device_hash', sa.String(length=64), nullable=True))
     op.create_table(
         'fraud_dismissal',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -43,5 +45,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('fraud_dismissal')
+    with op.batch_alter_table('attempt', schema=None) as batch_op:
+        batch_op.drop_column('device_hash')
     with op.batch_alter_table('round', schema=None) as batch_op:
         batch_op.drop_column('regraded_at')

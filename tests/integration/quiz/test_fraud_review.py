@@ -58,3 +58,35 @@ def test_review_is_for_organisers_only(app, client, clock, make_user, login_as) 
     round_id, _, _ = _play(app, clock, make_user, n=2)
     login_as("judge", email="gk-fraud@example.vn")
     assert client.get(f"/ban-to-chuc/vong-thi/{round_id}/ra-soat-gian-lan").status_code == 403
+
+
+def test_two_accounts_started_from_one_browser(app, client, clock, make_user, login_as) -> None:
+    from datetime import timedelta
+
+    from contest_app.quiz.models import Attempt
+
+    with app.app_context():
+        from tests import factories
+
+        factories.bank(db.session, 6)
+        contest = factories.contest(db.session)
+        rnd = factories.round_(db.session, contest, clock.now(), question_count=3,
+                               opens_delta=timedelta(hours=-1))
+        db.session.commit()
+        round_id = rnd.id
+    browser = app.test_client()  # one browser, two accounts one after the other
+    for i in range(2):
+        user = make_user(email=f"cungmay{i}@example.vn")
+        token = csrf_token(browser, "/tai-khoan/dang-nhap")
+        browser.post("/tai-khoan/dang-nhap", data={"csrf_token": token, "email": user.email,
+                                                   "password": "mat-khau-123"})
+        token = csrf_token(browser, f"/vong-thi/{round_id}")
+        started = browser.post(f"/vong-thi/{round_id}/bat-dau", data={"csrf_token": token})
+        assert started.status_code == 302, started.get_data(as_text=True)[:300]
+        browser.post("/tai-khoan/dang-xuat", data={"csrf_token": token})
+    with app.app_context():
+        marks = set(db.session.scalars(select(Attempt.device_hash)))
+    assert len(marks) == 1 and None not in marks  # the same mark, stored hashed
+    login_as("organiser")
+    page = client.get(f"/ban-to-chuc/vong-thi/{round_id}/ra-soat-gian-lan").get_data(as_text=True)
+    assert "cùng một trình duyệt" in page and "cungmay0@example.vn" in page

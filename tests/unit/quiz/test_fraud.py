@@ -51,3 +51,18 @@ def test_shared_cccd_never_shows_the_number() -> None:
     found = fraud.shared_cccd([("a" * 64, 1), ("a" * 64, 2), ("b" * 64, 3), ("a" * 64, 1)])
     assert [f.user_ids for f in found] == [(1, 2)]
     assert "a" * 17 not in found[0].key and found[0].evidence == {"accounts": 2}
+
+
+def test_one_browser_for_several_accounts_within_minutes() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    t0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    starts = [("d1", 1, 10, t0), ("d1", 2, 11, t0 + timedelta(minutes=5)),
+              ("d1", 3, 12, t0 + timedelta(minutes=9)),
+              ("d1", 4, 13, t0 + timedelta(hours=5)),  # hours later: another sitting
+              ("d2", 5, 14, t0), ("d2", 5, 15, t0 + timedelta(minutes=1)),  # one person twice
+              (None, 6, 16, t0)]
+    found = fraud.shared_device(starts)
+    assert [(f.user_ids, f.attempt_ids) for f in found] == [((1, 2, 3), (10, 11, 12))]
+    assert found[0].evidence == {"accounts": 3, "minutes": 9.0}
+    assert "d1" not in found[0].key
