@@ -17,20 +17,23 @@ from tests.conftest import csrf_token
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-def docx_bytes() -> bytes:
+STAMP = (2026, 1, 1, 0, 0, 0)  # fixed member times: the same bytes on every call
+
+
+def _zip(members: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        for name, text in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=STAMP), text)
     return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    return _zip({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 
 
 def xlsx_like() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    return buffer.getvalue()
+    return _zip({"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
 
 
 def upload(client, contest_id, data: bytes, filename: str, title="", kind="legal"):
