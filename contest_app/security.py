@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
@@ -23,13 +24,20 @@ CSP = (
 EMBED_PREFIX = "/nhung/"
 
 
+_SOURCE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*:|[a-z][a-z0-9+.-]*://(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"(?::[0-9]+|:\*)?|'self')", re.IGNORECASE)
+
+
 def embed_frame_ancestors(configured: str | None) -> str:
-    """The `frame-ancestors` sources for embed pages from EMBED_ALLOWED_ORIGINS (space-separated
-    origins; empty or unset: any https origin). A token that could end or extend the directive
-    (`;`, `,`, quotes, control characters) is dropped."""
-    tokens = [t for t in (configured or "").split()
-              if not any(c in t for c in ";,'\"") and t.isprintable()]
-    return " ".join(tokens) or "https:"
+    """The `frame-ancestors` sources for embed pages from EMBED_ALLOWED_ORIGINS: space-separated
+    origins with their scheme (`https://portal.gov.vn`, `https://*.gov.vn:443`), schemes
+    (`https:`) or `'self'`; unset or blank: any https origin. Other tokens are dropped, so the
+    value cannot end the directive or add another; when none is left nobody may frame."""
+    if not (configured or "").strip():
+        return "https:"
+    tokens = [t for t in configured.split() if _SOURCE.fullmatch(t)]
+    return " ".join(tokens) or "'none'"
 
 
 def embed_csp(configured: str | None) -> str:
