@@ -129,3 +129,19 @@ def test_organiser_page_offers_the_snippet(app, client, clock, login_as) -> None
             'title="Tìm hiểu CCHC tỉnh 2026"') in page
     assert 'data-target="embed-snippet"' in page
     assert "js/copy-link.js" in page
+
+
+def test_countdown_to_the_next_opening_and_none_without_rounds(app, client, clock) -> None:
+    with app.app_context():
+        soon = factories.contest(db.session, title="Sắp mở")
+        factories.round_(db.session, soon, clock.now(), title="Vòng sơ khảo",
+                         opens_delta=timedelta(days=1), closes_delta=timedelta(days=8))
+        empty = factories.contest(db.session, title="Chưa có vòng")
+        db.session.commit()
+        soon_id, empty_id = soon.id, empty.id
+    page = client.get(f"/nhung/cuoc-thi/{soon_id}").get_data(as_text=True)
+    assert "Vòng sơ khảo" in page
+    assert "Mở lúc 26/11/2026 10:00 (giờ Việt Nam)" in page
+    assert 'data-countdown-end="2026-11-26T03:00:00+00:00"' in page
+    page = client.get(f"/nhung/cuoc-thi/{empty_id}").get_data(as_text=True)
+    assert "data-countdown-end" not in page and "Tham gia" in page
