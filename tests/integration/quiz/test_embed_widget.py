@@ -145,3 +145,17 @@ def test_countdown_to_the_next_opening_and_none_without_rounds(app, client, cloc
     assert 'data-countdown-end="2026-11-26T03:00:00+00:00"' in page
     page = client.get(f"/nhung/cuoc-thi/{empty_id}").get_data(as_text=True)
     assert "data-countdown-end" not in page and "Tham gia" in page
+
+
+def test_withdrawn_ranking_leaves_the_widget(app, client, clock, login_as) -> None:
+    contest_id, round_id = setup_contest(app, clock)
+    login_as("organiser")
+    assert publish(client, round_id).status_code == 302
+    assert NAMES[0] in client.get(f"/nhung/cuoc-thi/{contest_id}").get_data(as_text=True)
+    live = f"/ban-to-chuc/xep-hang/vong-thi/{round_id}"
+    token = csrf_token(client, live)
+    response = client.post(live + "/huy-cong-bo",
+                           data={"csrf_token": token, "reason": "Sai sót trong đáp án"})
+    assert response.status_code == 302
+    page = client.get(f"/nhung/cuoc-thi/{contest_id}").get_data(as_text=True)
+    assert NAMES[0] not in page and "Bảng xếp hạng" not in page
