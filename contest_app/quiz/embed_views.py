@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..caching import public_page
 from ..extensions import db
 from ..rankings.models import RankingSnapshot
 from . import rules
@@ -59,7 +60,10 @@ def latest_round_snapshot(session: Session, contest_id: int) -> RankingSnapshot 
 
 
 @bp.route("/cuoc-thi/<int:contest_id>")
+@public_page
 def contest(contest_id: int):
+    """Framed by portals, so requested often: cached like the public rankings (a framed
+    visitor sends no session cookie across sites)."""
     from ..rankings import services as rankings
 
     contest = quiz.get_contest(db.session, contest_id)
