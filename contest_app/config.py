@@ -24,6 +24,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     CONTEST_TIMEZONE = os.environ.get("CONTEST_TIMEZONE", "Asia/Ho_Chi_Minh")
+    # Origins allowed to frame the /nhung/ widget pages (space-separated; "https:" = any https).
+    EMBED_ALLOWED_ORIGINS = os.environ.get("EMBED_ALLOWED_ORIGINS", "https:")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("vi", "en")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -18,6 +19,30 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+# Pages meant to be framed by provincial portals and newspapers (the contest widget).
+EMBED_PREFIX = "/nhung/"
+
+
+_SOURCE = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*:|[a-z][a-z0-9+.-]*://(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
+    r"(?::[0-9]+|:\*)?|'self')", re.IGNORECASE)
+
+
+def embed_frame_ancestors(configured: str | None) -> str:
+    """The `frame-ancestors` sources for embed pages from EMBED_ALLOWED_ORIGINS: space-separated
+    origins with their scheme (`https://portal.gov.vn`, `https://*.gov.vn:443`), schemes
+    (`https:`) or `'self'`; unset or blank: any https origin. Other tokens are dropped, so the
+    value cannot end the directive or add another; when none is left nobody may frame."""
+    if not (configured or "").strip():
+        return "https:"
+    tokens = [t for t in configured.split() if _SOURCE.fullmatch(t)]
+    return " ".join(tokens) or "'none'"
+
+
+def embed_csp(configured: str | None) -> str:
+    return CSP.replace("frame-ancestors 'none'",
+                       f"frame-ancestors {embed_frame_ancestors(configured)}")
 
 
 def safe_next(value: str | None, default: str) -> str:
@@ -82,10 +107,16 @@ def register_security(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        if request.path.startswith(EMBED_PREFIX):
+            # Only embed pages may be framed, by the configured origins; X-Frame-Options has
+            # no allow-list form, so it is left out and the CSP alone decides.
+            response.headers.setdefault(
+                "Content-Security-Policy", embed_csp(app.config.get("EMBED_ALLOWED_ORIGINS")))
+        else:
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault(
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

@@ -1,4 +1,5 @@
-/* Copy a one-time link shown to the organiser (organiser/account_links.html). */
+/* Copy a one-time link or a snippet shown to the organiser (organiser/account_links.html,
+   quiz_admin/contest.html). */
 (function () {
   "use strict";
   document.querySelectorAll(".copy-link").forEach(function (btn) {
