@@ -168,6 +168,7 @@ def _absolute(endpoint: str, **values: object) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+@bp.app_template_global("contest_short_link")
 def short_link(contest: Contest) -> str:
     """The contest's absolute short link /c/<slug> (what its QR code encodes)."""
     return _absolute("quiz.short", slug=contest.slug)
