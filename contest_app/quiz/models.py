@@ -12,9 +12,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    or_,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..clock import now
 from ..extensions import db
@@ -37,6 +40,9 @@ class Contest(db.Model):
     __tablename__ = "contest"
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(255))
+    # The short link /c/<slug>: made from the title when the contest is first saved (see
+    # _fill_contest_slugs), never changed afterwards, so printed QR codes keep working.
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     rules_text: Mapped[str] = mapped_column(Text, default="")
     published: Mapped[bool] = mapped_column(default=True)
@@ -244,3 +250,22 @@ class FraudDismissal(db.Model):
     reason: Mapped[str] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _fill_contest_slugs(session: Session, flush_context, instances) -> None:
+    """Every new contest without a slug gets one from its title (rules.slug_base), with a
+    numeric suffix when another contest, saved or in this flush, already has it."""
+    from .rules import slug_base, unique_slug
+
+    new = [obj for obj in session.new if isinstance(obj, Contest) and not obj.slug]
+    if not new:
+        return
+    assigned = {obj.slug for obj in session.new if isinstance(obj, Contest) and obj.slug}
+    for contest in new:
+        base = slug_base(contest.title or "")
+        with session.no_autoflush:
+            taken = set(session.scalars(select(Contest.slug).where(
+                or_(Contest.slug == base, Contest.slug.like(base + "-%")))))
+        contest.slug = unique_slug(base, taken | assigned)
+        assigned.add(contest.slug)

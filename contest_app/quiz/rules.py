@@ -6,6 +6,7 @@ Nothing here imports Flask or the database session; inputs are plain values and 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -453,3 +454,39 @@ def shared_lines_unused(lines: Sequence[tuple[int | None, int | None, str | None
         return False
     with_own = {b for b, _t, _d, _n in lines if b is not None}
     return all(b in with_own for b in board_ids)
+
+
+# --- Short links (/c/<slug>) -------------------------------------------------------------
+
+SLUG_MAX_BASE = 60  # characters of the title kept; a collision suffix may follow
+SLUG_FALLBACK = "cuoc-thi"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slug_base(title: str) -> str:
+    """The title as ASCII a-z0-9 words joined by "-", without Vietnamese diacritics
+    ("Tìm hiểu Luật Đất đai 2024" -> "tim-hieu-luat-dat-dai-2024"), cut at a word boundary
+    to SLUG_MAX_BASE characters; SLUG_FALLBACK when nothing is left."""
+    from ..accounts.rules import unaccent
+
+    words = re.sub(r"[^a-z0-9]+", " ", unaccent(title)).split()
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > SLUG_MAX_BASE:
+            if not slug:
+                slug = word[:SLUG_MAX_BASE]
+            break
+        slug = candidate
+    return slug or SLUG_FALLBACK
+
+
+def unique_slug(base: str, taken: Iterable[str]) -> str:
+    """`base`, or the first of base-2, base-3, ... that is not taken."""
+    used = set(taken)
+    if base not in used:
+        return base
+    n = 2
+    while f"{base}-{n}" in used:
+        n += 1
+    return f"{base}-{n}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -13,14 +15,17 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from .. import clock
+from ..accounts.models import ROLE_ORGANISER
 from ..domain import DomainError
 from ..errors import ERRORS
 from ..extensions import db
 from ..inputs import parse_int
 from . import device, rules
 from . import services as quiz
+from .models import Contest
 
 bp = Blueprint("quiz", __name__)
 
@@ -150,3 +155,82 @@ def result(attempt_id: int):
 def my_results():
     attempts = quiz.my_attempts(db.session, current_user.id)
     return render_template("quiz/my_results.html", attempts=attempts)
+
+
+# --- Short links and QR codes ------------------------------------------------------------
+
+def _absolute(endpoint: str, **values: object) -> str:
+    """The absolute URL, from PUBLIC_BASE_URL when set (a cached QR code must never carry a
+    Host header someone sent), else from the request."""
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.app_template_global("contest_short_link")
+def short_link(contest: Contest) -> str:
+    """The contest's absolute short link /c/<slug> (what its QR code encodes)."""
+    return _absolute("quiz.short", slug=contest.slug)
+
+
+def _organiser() -> bool:
+    return bool(current_user.is_authenticated and current_user.has_role(ROLE_ORGANISER))
+
+
+QR_KINDS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def qr_bytes(link: str, kind: str) -> bytes:
+    """The QR code of `link` as SVG or PNG (error correction M, 8 px a module, 2 modules of
+    quiet zone) — the tests regenerate it with the same call."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    code = segno.make(link, error="m")
+    if kind == "svg":
+        code.save(buffer, kind="svg", scale=8, border=2, xmldecl=True, svgclass=None,
+                  lineclass=None)
+    else:
+        code.save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def _qr_response(link: str, kind: str, filename: str, public: bool):
+    response = Response(qr_bytes(link, kind), mimetype=QR_KINDS[kind])
+    if request.args.get("tai-ve"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{kind}"'
+    # An unpublished contest's code is seen only by organisers: not kept by shared caches.
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response
+
+
+@bp.route("/c/<slug>")
+def short(slug: str):
+    """The short link printed on posters: survives renaming the contest (the slug is kept)."""
+    contest = db.session.scalar(select(Contest).where(Contest.slug == slug.lower()))
+    if contest is None or not contest.published:
+        abort(404)
+    return redirect(url_for("quiz.contest", contest_id=contest.id), 302)
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/qr.<kind>")
+def contest_qr(contest_id: int, kind: str):
+    """The contest's QR code (its short link); organisers also get an unpublished one."""
+    if kind not in QR_KINDS:
+        abort(404)
+    contest = quiz.get_contest(db.session, contest_id, include_unpublished=_organiser())
+    return _qr_response(short_link(contest), kind, f"cuoc-thi-{contest.slug}-qr",
+                        contest.published)
+
+
+@bp.route("/vong-thi/<int:round_id>/qr.<kind>")
+def round_qr(round_id: int, kind: str):
+    """A round's QR code (the round page's absolute URL)."""
+    if kind not in QR_KINDS:
+        abort(404)
+    rnd = quiz.get_round(db.session, round_id, include_unpublished=_organiser())
+    link = _absolute("quiz.round_page", round_id=rnd.id)
+    return _qr_response(link, kind, f"vong-thi-{rnd.id}-qr", rnd.contest.published)
