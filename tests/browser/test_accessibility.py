@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
 from contest_app.extensions import db
 from tests import factories
 from tests.conftest import PASSWORD
