@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from ..forms_i18n import FlaskForm
 from ..parsing import coerce_id
 from .models import KIND_CITIZEN, KIND_OFFICIAL
 from .rules import is_valid_phone, normalise_phone

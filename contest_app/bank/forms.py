@@ -4,7 +4,6 @@ import (upload, confirm), new topic."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -24,6 +23,7 @@ from wtforms.validators import (
     Regexp,
 )
 
+from ..forms_i18n import FlaskForm
 from ..parsing import INT4_MAX
 from .rules import GROUP_MAX, LETTERS, QuestionRecord, clean, parse_letters, split_list
 

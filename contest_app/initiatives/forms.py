@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -25,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms_i18n import FlaskForm
 from ..quiz.forms import LocalDateTimeField
 from . import files as filestore
 from . import rules

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateTimeLocalInput
 
+from ..forms_i18n import FlaskForm
 from ..parsing import coerce_id
 
 REQUIRED = _l("Vui lòng điền thông tin này.")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms_i18n import FlaskForm
 from ..parsing import parse_int
 from ..quiz.forms import LocalDateTimeField
 from .models import MULTIPLE, NUMBER, SCALE, SINGLE, STAFF_SOURCES
