@@ -19,12 +19,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, jobs
 from ..accounts.models import ROLE_ORGANISER
 from ..domain import DomainError
 from ..errors import ERRORS, register_domain_error
 from ..extensions import db
 from ..inputs import arg_int, form_int, parse_int
+from ..jobs.models import DONE, FAILED
 from ..quiz.models import Contest, Round
 from ..security import role_required
 from . import annex, exports, rules, services
@@ -184,13 +185,16 @@ def publish(round_id: int):
     if request.form.get("confirm") != "yes":
         flash(_("Vui lòng đánh dấu xác nhận trước khi công bố."), "warning")
         return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
-    try:
-        services.publish_round(db.session, current_user.id, rnd, clock.now())
-    except DomainError as err:
-        db.session.rollback()
-        _flash_error(err)
+    # A background job (RQ) when a queue is configured: at 10^5-10^6 entries publishing does
+    # not belong in a request. Without a queue the job has already run when submit returns.
+    job = jobs.submit("publish_round", {"round_id": rnd.id, "actor_id": current_user.id},
+                      created_by=current_user.id, dedupe_key=f"publish_round:{rnd.id}")
+    if job.status == FAILED:
+        flash(job.error or _("Không công bố được."), "danger")
         return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
-    db.session.commit()
+    if job.status != DONE:
+        flash(_("Đang công bố bảng xếp hạng; trang này cho biết khi nào xong."), "info")
+        return redirect(url_for("jobs.show", job_id=job.id))
     flash(_("Đã công bố bảng xếp hạng. Trang công khai hiển thị bản vừa công bố."), "success")
     return redirect(url_for("rankings.round_ranking", round_id=rnd.id, bang=board_id))
 
