@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
+from ..caching import invalidate_public_pages
 from . import JobContext, job_kind
 
 
@@ -34,6 +35,7 @@ def publish_round(ctx: JobContext, round_id: int, actor_id: int | None = None
         raise NotFound()
     snapshots = services.publish_round(ctx.session, actor_id, rnd, clock.now())
     ctx.session.commit()
+    invalidate_public_pages()
     return {"round_id": round_id,
             "snapshots": [{"id": s.id, "version": s.version, "board_id": s.board_id,
                            "entries": s.entry_count} for s in snapshots]}
@@ -51,6 +53,7 @@ def publish_contest(ctx: JobContext, contest_id: int, actor_id: int | None = Non
         raise NotFound()
     snapshots = services.publish_contest(ctx.session, actor_id, contest, clock.now())
     ctx.session.commit()
+    invalidate_public_pages()
     return {"contest_id": contest_id,
             "snapshots": [{"id": s.id, "version": s.version, "board_id": s.board_id,
                            "entries": s.entry_count} for s in snapshots]}

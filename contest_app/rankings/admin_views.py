@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from .. import clock, jobs
 from ..accounts.models import ROLE_ORGANISER
+from ..caching import invalidate_public_pages
 from ..domain import DomainError
 from ..errors import ERRORS, register_domain_error
 from ..extensions import db
@@ -214,6 +215,7 @@ def withdraw(round_id: int):
         flash(str(message or ERRORS.get(err.code, (400, err.code))[1]), "danger")
         return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest))), 303
     db.session.commit()
+    invalidate_public_pages()
     flash(_("Đã hủy công bố bảng xếp hạng; trang công khai không còn hiển thị bản này."),
           "success")
     return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest)))
@@ -267,6 +269,7 @@ def contest_settings(contest_id: int):
             flash(_("Cấu hình xếp hạng không hợp lệ."), "danger")
         else:
             db.session.commit()
+            invalidate_public_pages()
             flash(_("Đã lưu."), "success")
         return redirect(url_for(".contest_settings", contest_id=contest.id))
     order, formula = services.unit_settings(contest)
