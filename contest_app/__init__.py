@@ -69,6 +69,9 @@ def _configure(app: Flask, config: type[Config] | dict[str, Any] | str | None) -
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "contest.sqlite3"
         )
+    from .replica import configure as configure_replica
+
+    configure_replica(app)
     from .mail import settings as mail_settings
 
     mail_settings(app.config)  # an unknown MAIL_BACKEND stops the app here, not at a send

@@ -32,6 +32,8 @@ class Config:
     # Redis shared by every instance: the job queue and, unless set otherwise, the rate-limit
     # counters and the page caches. Empty: one process, jobs run in the request.
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # A read replica (PostgreSQL streaming replica) for public pages; empty: the primary.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "cchc")
     JOBS_INLINE = _bool("JOBS_INLINE", False)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
