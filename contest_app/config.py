@@ -34,6 +34,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # A read replica (PostgreSQL streaming replica) for public pages; empty: the primary.
     DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
+    # Behind nginx: downloads are handed to nginx (X-Accel-Redirect) under this internal prefix.
+    UPLOADS_ACCEL_PREFIX = os.environ.get("UPLOADS_ACCEL_PREFIX") or None
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "cchc")
     JOBS_INLINE = _bool("JOBS_INLINE", False)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
