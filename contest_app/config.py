@@ -38,6 +38,9 @@ class Config:
     UPLOADS_ACCEL_PREFIX = os.environ.get("UPLOADS_ACCEL_PREFIX") or None
     JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "cchc")
     JOBS_INLINE = _bool("JOBS_INLINE", False)
+    # Several sites (or test runs) sharing one Redis keep apart by these prefixes.
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "cchc:")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "cchc")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
