@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -201,6 +202,14 @@ def requeue_stale(session: Session, now: datetime, older_than: timedelta,
         for job_id in again:
             _enqueue(job_id)
     return again
+
+
+def output_dir(job_id: int) -> Path:
+    """Where a job writes the file it makes (an export), under the shared INSTANCE_PATH so
+    the instance serving the download finds what a worker wrote elsewhere."""
+    folder = Path(current_app.instance_path) / "jobs" / str(int(job_id))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def latest(session: Session, dedupe_key: str) -> BackgroundJob | None:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..caching import invalidate_public_pages
-from . import JobContext, job_kind
+from . import JobContext, job_kind, output_dir
 
 
 @job_kind("close_overdue", _l("Đóng các bài thi quá hạn"))
@@ -72,3 +72,29 @@ def backup(ctx: JobContext, actor_id: int | None = None) -> dict[str, Any]:
         "file": str(result.path), "size": result.size, "dialect": result.dialect})
     ctx.session.commit()
     return {"file": result.path.name, "size": result.size}
+
+
+@job_kind("export_ranking", _l("Xuất bảng xếp hạng"))
+def export_ranking(ctx: JobContext, round_id: int, what: str, fmt: str,
+                   board_id: int | None = None) -> dict[str, Any]:
+    """The published ranking of a round (individuals or units) as CSV or XLSX, written to the
+    job's folder; the job page offers the download."""
+    from zoneinfo import ZoneInfo
+
+    from ..domain import NotFound
+    from ..quiz.models import Round
+    from ..rankings import exports, services
+
+    rnd = ctx.session.get(Round, round_id)
+    if rnd is None or what not in ("ca-nhan", "don-vi") or fmt not in ("csv", "xlsx"):
+        raise NotFound()
+    snapshot = services.current_snapshot(ctx.session, rnd.contest_id, rnd.id, board_id)
+    tz = ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
+    if what == "ca-nhan":
+        header, rows = exports.RANKING_HEADER, exports.ranking_rows(ctx.session, snapshot, tz)
+    else:
+        header, rows = exports.UNIT_HEADER, exports.unit_rows(ctx.session, snapshot)
+    data = exports.to_csv(header, rows) if fmt == "csv" else exports.to_xlsx(what, header, rows)
+    name = f"xep-hang-{what}-vong-{rnd.id}-v{snapshot.version}.{fmt}"
+    (output_dir(ctx.job_id) / name).write_bytes(data)
+    return {"file": name, "size": len(data), "round_id": round_id}

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from ..accounts.models import ROLE_ORGANISER
 from ..extensions import db
 from ..security import role_required
-from . import KINDS
+from . import KINDS, output_dir, submit
 from .models import DONE, FAILED, QUEUED, RUNNING, BackgroundJob
 
 bp = Blueprint("jobs", __name__, url_prefix="/ban-to-chuc/cong-viec")
@@ -21,6 +22,8 @@ def result_url(job: BackgroundJob) -> str | None:
     """Where the organiser sees what a finished job made."""
     if job.status != DONE:
         return None
+    if (job.result or {}).get("file"):
+        return url_for("jobs.download", job_id=job.id)
     if job.kind == "publish_round":
         return url_for("rankings.round_ranking", round_id=job.params["round_id"])
     if job.kind == "publish_contest":
@@ -29,7 +32,7 @@ def result_url(job: BackgroundJob) -> str | None:
 
 
 def back_url(job: BackgroundJob) -> str:
-    if job.kind == "publish_round":
+    if job.kind in ("publish_round", "export_ranking"):
         return url_for("rankings_admin.round_live", round_id=job.params["round_id"])
     if job.kind == "publish_contest":
         return url_for("rankings_admin.contest_settings", contest_id=job.params["contest_id"])
@@ -66,3 +69,32 @@ def status(job_id: int):
     response = jsonify(as_json(_job(job_id)))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.route("/<int:job_id>/tep")
+@role_required(ROLE_ORGANISER)
+def download(job_id: int):
+    """The file a finished job made (an export), to organisers."""
+    job = _job(job_id)
+    name = (job.result or {}).get("file") if job.status == DONE else None
+    if not name:
+        abort(404)
+    path = output_dir(job.id) / name
+    if path.name != name or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=MIMETYPES.get(path.suffix.lstrip("."),
+                                                  "application/octet-stream"),
+                     as_attachment=True, download_name=name, max_age=0)
+
+
+@bp.route("/sao-luu", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def backup():
+    """"Sao lưu ngay": a consistent copy of the database, made by a worker."""
+    job = submit("backup", {"actor_id": current_user.id}, created_by=current_user.id,
+                 dedupe_key="backup")
+    return redirect(url_for(".show", job_id=job.id))

@@ -237,6 +237,11 @@ def export(round_id: int, what: str, fmt: str):
         abort(404)
     snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id,
                                          _board(rnd.contest))
+    if jobs.queue_enabled():  # a large ranking is written by a worker, not in the request
+        job = jobs.submit("export_ranking", {"round_id": rnd.id, "what": what, "fmt": fmt,
+                                             "board_id": _board(rnd.contest)},
+                          created_by=current_user.id)
+        return redirect(url_for("jobs.show", job_id=job.id))
     tz = ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
     if what == "ca-nhan":
         header, rows = exports.RANKING_HEADER, exports.ranking_rows(db.session, snapshot, tz)

@@ -222,3 +222,47 @@ def test_two_workers_close_each_overdue_attempt_once(queue_app, app, make_user, 
         statuses = db.session.scalars(select(Attempt.status).where(
             Attempt.round_id == round_id)).all()
         assert len(statuses) == 40 and "in_progress" not in statuses
+
+
+def test_backup_now_from_the_dashboard(app, client, login_as, tmp_path) -> None:
+    from tests.conftest import CSRF_RE
+
+    app.config["BACKUP_DIR"] = str(tmp_path)
+    try:
+        login_as("organiser")
+        page = client.get("/ban-to-chuc/").get_data(as_text=True)
+        assert "Sao lưu ngay" in page
+        token = CSRF_RE.search(page).group(1)
+        response = client.post("/ban-to-chuc/cong-viec/sao-luu", data={"csrf_token": token})
+        assert response.status_code == 302
+        body = client.get(response.location).get_data(as_text=True)
+        assert "Đã xong" in body, body[-2000:]
+        assert len(list(tmp_path.iterdir())) == 1
+    finally:
+        app.config["BACKUP_DIR"] = None
+
+
+@needs_redis
+def test_export_through_the_queue_offers_the_file(queue_app, client, login_as, clock) -> None:
+    from rq import SimpleWorker
+
+    from contest_app.rankings import services as rankings
+
+    with queue_app.app_context():
+        contest = factories.contest(db.session)
+        rnd = factories.round_(db.session, contest, clock.now(), closes_delta=timedelta(
+            hours=-1), opens_delta=timedelta(days=-2))
+        db.session.commit()
+        rankings.publish_round(db.session, None, rnd, clock.now())
+        db.session.commit()
+        round_id = rnd.id
+    login_as("organiser")
+    response = client.get(f"/ban-to-chuc/xep-hang/vong-thi/{round_id}/xuat/ca-nhan.xlsx")
+    assert response.status_code == 302 and "/ban-to-chuc/cong-viec/" in response.location
+    with queue_app.app_context():
+        SimpleWorker([jobs.rq_queue()], connection=jobs.redis_connection()).work(burst=True)
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Đã xong" in page and "/tep" in page
+    file = client.get(response.location + "/tep")
+    assert file.status_code == 200 and file.data[:2] == b"PK"
+    assert "xep-hang-ca-nhan" in file.headers["Content-Disposition"]
