@@ -34,8 +34,8 @@ demo: db-upgrade ## Load the demo contest, units and accounts
 run: demo ## Install, migrate, load the demo and serve on http://127.0.0.1:5000
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-browser-deps: ## Install Debian's chromium for the browser tests (needs root)
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+browser-deps: ## Install Debian's chromium (browser tests) and nginx (cluster test) (needs root)
+	@(command -v chromium >/dev/null 2>&1 && [ -x /usr/sbin/nginx ]) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx)
 
 test: install browser-deps ## Install everything and run the whole test suite
 	$(BIN)/pytest -q -p no:cacheprovider

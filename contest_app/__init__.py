@@ -69,6 +69,9 @@ def _configure(app: Flask, config: type[Config] | dict[str, Any] | str | None) -
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "contest.sqlite3"
         )
+    from .replica import configure as configure_replica
+
+    configure_replica(app)
     from .mail import settings as mail_settings
 
     mail_settings(app.config)  # an unknown MAIL_BACKEND stops the app here, not at a send
@@ -148,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from .bank.views import bp as bank_bp
     from .cli import register_cli
     from .errors import register_error_handlers
+    from .jobs.views import bp as jobs_bp
     from .main.views import bp as main_bp
     from .organiser.views import bp as organiser_bp
     from .quiz.admin_views import bp as quiz_admin_bp
@@ -161,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(jobs_bp)
     app.register_blueprint(bank_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(quiz_admin_bp)

@@ -18,8 +18,22 @@ def _personal() -> bool:
     return bool(session) or "remember_token" in request.cookies
 
 
+GENERATION_KEY = "public:generation"
+
+
 def _key() -> str:
-    return f"public:{request.cookies.get('lang', 'vi')}:{request.full_path}"
+    # The generation is shared through the cache itself (Redis when several instances run):
+    # bumping it retires every instance's cached public pages at once.
+    generation = cache.get(GENERATION_KEY) or "0"
+    return f"public:{generation}:{request.cookies.get('lang', 'vi')}:{request.full_path}"
+
+
+def invalidate_public_pages() -> None:
+    """Forget every cached public page on every instance (after publishing or withdrawing a
+    ranking, or any change the public pages show)."""
+    import uuid
+
+    cache.set(GENERATION_KEY, uuid.uuid4().hex[:12], timeout=0)
 
 
 def _cacheable(response: Any) -> bool:

@@ -29,7 +29,19 @@ class Config:
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("vi", "en")
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis shared by every instance: the job queue and, unless set otherwise, the rate-limit
+    # counters and the page caches. Empty: one process, jobs run in the request.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    # A read replica (PostgreSQL streaming replica) for public pages; empty: the primary.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL") or None
+    # Behind nginx: downloads are handed to nginx (X-Accel-Redirect) under this internal prefix.
+    UPLOADS_ACCEL_PREFIX = os.environ.get("UPLOADS_ACCEL_PREFIX") or None
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "cchc")
+    JOBS_INLINE = _bool("JOBS_INLINE", False)
+    # Several sites (or test runs) sharing one Redis keep apart by these prefixes.
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "cchc:")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "cchc")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none,
@@ -62,8 +74,8 @@ class Config:
     # The organising body's name, printed at the top of the award decision's annex.
     ORGANISER_NAME = os.environ.get("ORGANISER_NAME", "Ban Tổ chức Hội thi")
     BACKUP_DIR: str | None = os.environ.get("BACKUP_DIR")  # default: INSTANCE_PATH/backups
-    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
-    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "RedisCache" if REDIS_URL else "SimpleCache")
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", REDIS_URL)
     CACHE_DEFAULT_TIMEOUT = 300
     PUBLIC_PAGE_SECONDS = int(os.environ.get("PUBLIC_PAGE_SECONDS", "10"))
     # Per client address, shared by the "Quên mật khẩu?" page and POST /api/v1/password-resets.
@@ -91,6 +103,8 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     CACHE_TYPE = "NullCache"
+    REDIS_URL = None  # tests that need the queue set it themselves
+    RATELIMIT_STORAGE_URI = "memory://"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     MAIL_BACKEND = "console"

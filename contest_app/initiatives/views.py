@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -19,6 +18,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..domain import DomainError, ValidationFailed
 from ..extensions import db
+from ..storage import send_upload
 from . import files as filestore
 from . import judging, rules
 from . import services as svc
@@ -216,10 +216,7 @@ def download(file_id: int):
         if not path.is_file():
             raise svc.NotFound()
         name = row.original_name
-    response = send_file(path, mimetype=filestore.KINDS[row.kind][1], as_attachment=True,
-                         download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_upload(path, filestore.KINDS[row.kind][1], name)
 
 
 @bp.route("/ket-qua/<int:call_id>")

@@ -6,8 +6,8 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..caching import public_page
 from ..clock import now
-from ..extensions import db
 from ..quiz import services as quiz_services
+from ..replica import reader
 from ..security import safe_next
 
 bp = Blueprint("main", __name__)
@@ -16,7 +16,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @public_page
 def index():
-    contests = quiz_services.public_contests(db.session)
+    contests = quiz_services.public_contests(reader())
     moment = now()
     statuses = {r.id: quiz_services.round_status(r, moment) for c in contests for r in c.rounds}
     return render_template("main/index.html", contests=contests, statuses=statuses)

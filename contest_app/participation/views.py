@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,6 +13,7 @@ from ..extensions import db
 from ..inputs import form_int
 from ..quiz import services as quiz
 from ..security import safe_next
+from ..storage import send_upload
 from . import documents, services
 from .forms import JoinForm
 
@@ -70,8 +71,7 @@ def document(contest_id: int, doc_id: int):
     path = documents.file_path(doc)
     if not path.is_file():
         raise NotFound()
-    return send_file(path, mimetype=doc.content_type, as_attachment=True,
-                     download_name=doc.original_name, max_age=0)
+    return send_upload(path, doc.content_type, doc.original_name)
 
 
 @bp.app_template_global()

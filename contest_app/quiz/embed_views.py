@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..caching import public_page
-from ..extensions import db
 from ..rankings.models import RankingSnapshot
+from ..replica import reader
 from . import rules
 from . import services as quiz
 from .models import Round
@@ -66,10 +66,10 @@ def contest(contest_id: int):
     visitor sends no session cookie across sites)."""
     from ..rankings import services as rankings
 
-    contest = quiz.get_contest(db.session, contest_id)
-    snapshot = latest_round_snapshot(db.session, contest.id)
-    top = rankings.snapshot_page(db.session, snapshot, 1, TOP).rows if snapshot else []
-    snapshot_round = db.session.get(Round, snapshot.round_id) if snapshot else None
+    contest = quiz.get_contest(reader(), contest_id)
+    snapshot = latest_round_snapshot(reader(), contest.id)
+    top = rankings.snapshot_page(reader(), snapshot, 1, TOP).rows if snapshot else []
+    snapshot_round = reader().get(Round, snapshot.round_id) if snapshot else None
     board = None
     if snapshot is not None and snapshot.board_id is not None:
         board = next((b for b in contest.boards if b.id == snapshot.board_id), None)

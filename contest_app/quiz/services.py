@@ -565,7 +565,11 @@ def close_overdue(session: Session, now: datetime, grace_s: int) -> CloseReport:
     session.commit()
     for attempt_id in ids:
         try:
-            attempt = session.get(Attempt, attempt_id)
+            # Locked (skipping one another worker holds) and read fresh: two workers
+            # closing at once close each attempt once. SQLite ignores the lock clause; its
+            # single writer gives the same guarantee.
+            attempt = session.get(Attempt, attempt_id, populate_existing=True,
+                                  with_for_update={"skip_locked": True})
             if (attempt is not None and attempt.status == ATTEMPT_IN_PROGRESS
                     and close_if_overdue(session, attempt, now, grace_s)):
                 report.closed.append(attempt_id)

@@ -19,12 +19,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, jobs
 from ..accounts.models import ROLE_ORGANISER
+from ..caching import invalidate_public_pages
 from ..domain import DomainError
 from ..errors import ERRORS, register_domain_error
 from ..extensions import db
 from ..inputs import arg_int, form_int, parse_int
+from ..jobs.models import DONE, FAILED
 from ..quiz.models import Contest, Round
 from ..security import role_required
 from . import annex, exports, rules, services
@@ -184,13 +186,16 @@ def publish(round_id: int):
     if request.form.get("confirm") != "yes":
         flash(_("Vui lòng đánh dấu xác nhận trước khi công bố."), "warning")
         return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
-    try:
-        services.publish_round(db.session, current_user.id, rnd, clock.now())
-    except DomainError as err:
-        db.session.rollback()
-        _flash_error(err)
+    # A background job (RQ) when a queue is configured: at 10^5-10^6 entries publishing does
+    # not belong in a request. Without a queue the job has already run when submit returns.
+    job = jobs.submit("publish_round", {"round_id": rnd.id, "actor_id": current_user.id},
+                      created_by=current_user.id, dedupe_key=f"publish_round:{rnd.id}")
+    if job.status == FAILED:
+        flash(job.error or _("Không công bố được."), "danger")
         return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
-    db.session.commit()
+    if job.status != DONE:
+        flash(_("Đang công bố bảng xếp hạng; trang này cho biết khi nào xong."), "info")
+        return redirect(url_for("jobs.show", job_id=job.id))
     flash(_("Đã công bố bảng xếp hạng. Trang công khai hiển thị bản vừa công bố."), "success")
     return redirect(url_for("rankings.round_ranking", round_id=rnd.id, bang=board_id))
 
@@ -210,6 +215,7 @@ def withdraw(round_id: int):
         flash(str(message or ERRORS.get(err.code, (400, err.code))[1]), "danger")
         return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest))), 303
     db.session.commit()
+    invalidate_public_pages()
     flash(_("Đã hủy công bố bảng xếp hạng; trang công khai không còn hiển thị bản này."),
           "success")
     return redirect(url_for(".round_live", round_id=rnd.id, bang=_board(rnd.contest)))
@@ -231,6 +237,11 @@ def export(round_id: int, what: str, fmt: str):
         abort(404)
     snapshot = services.current_snapshot(db.session, rnd.contest_id, rnd.id,
                                          _board(rnd.contest))
+    if jobs.queue_enabled():  # a large ranking is written by a worker, not in the request
+        job = jobs.submit("export_ranking", {"round_id": rnd.id, "what": what, "fmt": fmt,
+                                             "board_id": _board(rnd.contest)},
+                          created_by=current_user.id)
+        return redirect(url_for("jobs.show", job_id=job.id))
     tz = ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
     if what == "ca-nhan":
         header, rows = exports.RANKING_HEADER, exports.ranking_rows(db.session, snapshot, tz)
@@ -263,6 +274,7 @@ def contest_settings(contest_id: int):
             flash(_("Cấu hình xếp hạng không hợp lệ."), "danger")
         else:
             db.session.commit()
+            invalidate_public_pages()
             flash(_("Đã lưu."), "success")
         return redirect(url_for(".contest_settings", contest_id=contest.id))
     order, formula = services.unit_settings(contest)

@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from .. import clock
+from ..caching import invalidate_public_pages
 from ..domain import DomainError
 from ..errors import ERRORS
 from ..extensions import db
@@ -28,5 +29,6 @@ def publish(round_id: int) -> None:
         db.session.rollback()
         raise click.ClickException(str(ERRORS.get(err.code, (0, err.code))[1])) from err
     db.session.commit()
+    invalidate_public_pages()
     for s in snapshots:
         click.echo(f"Đã công bố vòng {round_id}, phiên bản {s.version}: {s.entry_count} người.")

@@ -9,10 +9,10 @@ from flask_login import current_user
 from .. import clock
 from ..caching import public_page
 from ..domain import NotFound
-from ..extensions import db
 from ..inputs import arg_int
 from ..quiz import services as quiz
 from ..quiz.models import Contest
+from ..replica import reader
 from . import services
 
 bp = Blueprint("rankings", __name__, url_prefix="/bang-xep-hang")
@@ -35,9 +35,9 @@ def _snapshot_or_withdrawn(rnd, board_id: int | None):
     """The published snapshot asked for, or the withdrawn one (shown as a notice only)."""
     version = arg_int("phien_ban")
     try:
-        return services.current_snapshot(db.session, rnd.contest_id, rnd.id, board_id, version)
+        return services.current_snapshot(reader(), rnd.contest_id, rnd.id, board_id, version)
     except NotFound:
-        withdrawn = services.withdrawn_snapshot(db.session, rnd.contest_id, rnd.id, board_id,
+        withdrawn = services.withdrawn_snapshot(reader(), rnd.contest_id, rnd.id, board_id,
                                                 version)
         if withdrawn is None:
             if version is not None:
@@ -51,8 +51,8 @@ def not_published(_err: NotPublished):
     """A friendly 404: the ranking exists only once the organisers publish it."""
     round_id = (request.view_args or {}).get("round_id")
     contest_id = (request.view_args or {}).get("contest_id")
-    rnd = quiz.get_round(db.session, round_id) if round_id else None
-    contest = rnd.contest if rnd else quiz.get_contest(db.session, contest_id)
+    rnd = quiz.get_round(reader(), round_id) if round_id else None
+    contest = rnd.contest if rnd else quiz.get_contest(reader(), contest_id)
     now = clock.now()
     return render_template("rankings/not_published.html", rnd=rnd, contest=contest,
                            status=quiz.round_status(rnd, now) if rnd else None,
@@ -62,7 +62,7 @@ def not_published(_err: NotPublished):
 @bp.route("/vong-thi/<int:round_id>")
 @public_page
 def round_ranking(round_id: int):
-    rnd = quiz.get_round(db.session, round_id)
+    rnd = quiz.get_round(reader(), round_id)
     board_id = _board_id(rnd.contest)
     snapshot = _snapshot_or_withdrawn(rnd, board_id)
     if snapshot.withdrawn_at is not None:
@@ -72,10 +72,10 @@ def round_ranking(round_id: int):
     unit_id = arg_int("don_vi")
     page = max(1, arg_int("trang", 1))
     if request.args.get("cua_toi") and current_user.is_authenticated:
-        position = services.position_of(db.session, snapshot, current_user.id)
+        position = services.position_of(reader(), snapshot, current_user.id)
         if position:
             page = (position - 1) // PER_PAGE + 1
-    result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q, unit_id)
+    result = services.snapshot_page(reader(), snapshot, page, PER_PAGE, q, unit_id)
     winners = []
     if page == 1 and not q and unit_id is None:
         winners = [r for r in result.rows if r.prize]
@@ -83,9 +83,9 @@ def round_ranking(round_id: int):
         "rankings/round.html", rnd=rnd, contest=rnd.contest, snapshot=snapshot, result=result,
         q=q, unit_id=unit_id, board_id=board_id, winners=winners,
         chain=[str(TIE_BREAK_NAMES[k]) for k in snapshot.rules.get("tie_breaks", [])],
-        history=services.history(db.session, rnd.contest_id, rnd.id, board_id),
+        history=services.history(reader(), rnd.contest_id, rnd.id, board_id),
         units=sorted({(r.unit_id, r.unit_name) for r in
-                      services.unit_rows(db.session, snapshot)}, key=lambda t: t[1]),
+                      services.unit_rows(reader(), snapshot)}, key=lambda t: t[1]),
         me=current_user.id if current_user.is_authenticated else None,
     )
 
@@ -93,13 +93,13 @@ def round_ranking(round_id: int):
 @bp.route("/vong-thi/<int:round_id>/don-vi")
 @public_page
 def unit_ranking(round_id: int):
-    rnd = quiz.get_round(db.session, round_id)
+    rnd = quiz.get_round(reader(), round_id)
     board_id = _board_id(rnd.contest)
     snapshot = _snapshot_or_withdrawn(rnd, board_id)
     if snapshot.withdrawn_at is not None:
         return render_template("rankings/withdrawn.html", rnd=rnd, contest=rnd.contest,
                                snapshot=snapshot, board_id=board_id)
-    rows = services.unit_rows(db.session, snapshot)
+    rows = services.unit_rows(reader(), snapshot)
     blocks: dict[str, list] = {}
     for row in rows:
         blocks.setdefault(row.block_name, []).append(row)
@@ -110,15 +110,15 @@ def unit_ranking(round_id: int):
 @bp.route("/cuoc-thi/<int:contest_id>")
 @public_page
 def contest_ranking(contest_id: int):
-    contest = quiz.get_contest(db.session, contest_id)
+    contest = quiz.get_contest(reader(), contest_id)
     board_id = _board_id(contest)
     try:
-        snapshot = services.current_snapshot(db.session, contest.id, None, board_id)
+        snapshot = services.current_snapshot(reader(), contest.id, None, board_id)
     except NotFound:
         raise NotPublished() from None
     page = max(1, arg_int("trang", 1))
     q = (request.args.get("q") or "").strip()[:100]
-    result = services.snapshot_page(db.session, snapshot, page, PER_PAGE, q)
+    result = services.snapshot_page(reader(), snapshot, page, PER_PAGE, q)
     return render_template(
         "rankings/contest.html", contest=contest, snapshot=snapshot, result=result, q=q,
         board_id=board_id,

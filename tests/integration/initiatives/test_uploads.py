@@ -120,6 +120,27 @@ def test_download_is_an_attachment_with_the_original_name(app, client_for, world
     assert organiser.get(f"/sang-kien/tep/{file_id}").status_code == 200
 
 
+def test_behind_nginx_the_app_checks_and_nginx_sends(app, client_for, world) -> None:
+    """With UPLOADS_ACCEL_PREFIX the app answers with X-Accel-Redirect to the stored file
+    (nginx's internal location), after the same permission check; others still get 404."""
+    author = client_for(world.author)
+    _send(author, world.call_id, [(io.BytesIO(PDF), "Báo cáo.pdf")])
+    with app.app_context():
+        row = db.session.scalar(select(InitiativeFile))
+    app.config["UPLOADS_ACCEL_PREFIX"] = "/_uploads/"
+    try:
+        download = author.get(f"/sang-kien/tep/{row.id}")
+        assert download.status_code == 200 and download.data == b""
+        assert download.headers["X-Accel-Redirect"] == (
+            f"/_uploads/initiatives/{row.stored_name}")
+        assert "B%C3%A1o%20c%C3%A1o.pdf" in download.headers["Content-Disposition"]
+        assert "no-store" in download.headers["Cache-Control"]
+        refused = client_for(world.other).get(f"/sang-kien/tep/{row.id}")
+        assert refused.status_code == 404 and "X-Accel-Redirect" not in refused.headers
+    finally:
+        app.config["UPLOADS_ACCEL_PREFIX"] = None
+
+
 def test_download_refused_to_others(app, clock, client_for, world) -> None:
     author = client_for(world.author)
     _send(author, world.call_id, [(io.BytesIO(PDF), "rieng.pdf")])
