@@ -87,3 +87,25 @@ def test_a_too_large_file_is_refused_before_sending(page, make_user, call_id, tm
     expect(page.get_by_role("link", name=long_name)).to_be_visible()
     wide = "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
     assert page.evaluate(wide)
+
+
+def test_the_server_413_page_leads_back_with_the_text_kept(page, make_user, call_id,
+                                                           tmp_path) -> None:
+    """When the browser check is not there (an old page, a script that failed to load), the
+    server refuses the whole request; its page leads back to the form and the draft returns."""
+    log_in(page, make_user())
+    page.goto(f"/sang-kien/dot/{call_id}/gui")
+    fill(page)
+    huge = tmp_path / "huge.pdf"
+    huge.write_bytes(PDF + b"0" * (33 * MB))  # over MAX_CONTENT_LENGTH (32 MB)
+    files = page.get_by_label(re.compile("Tệp đính kèm"))
+    files.evaluate("el => ['data-max-bytes', 'data-max-total-bytes', 'data-max-files']"
+                   ".forEach(a => el.removeAttribute(a))")
+    files.set_input_files(huge)
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.get_by_role("heading", name="Tệp gửi lên quá lớn")).to_be_visible()
+    page.get_by_role("link", name="Quay lại biểu mẫu").click()
+    expect(page).to_have_url(re.compile(rf"/sang-kien/dot/{call_id}/gui\?khoi_phuc=1$"))
+    expect(page.get_by_label("Tên sáng kiến, giải pháp")).to_have_value("Một cửa không giấy")
+    expect(page.get_by_label("Nội dung giải pháp, điểm mới")).to_have_value(
+        "Số hoá hồ sơ khi tiếp nhận.")
