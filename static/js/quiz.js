@@ -156,6 +156,11 @@
      in a form would post it with the first button ("Lưu câu trả lời") and reload the page. */
   form.addEventListener("keydown", function (event) {
     var input = event.target;
+    if (event.key === "Enter" && input.id === "prediction") {  // save the number, stay here
+      event.preventDefault();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      return;
+    }
     if (event.key !== "Enter" || !input.matches || !input.matches("fieldset[data-q] input[type=radio], fieldset[data-q] input[type=checkbox]")) { return; }
     event.preventDefault();
     input.checked = input.type === "checkbox" ? !input.checked : true;

@@ -83,7 +83,7 @@ def tab_until(page, predicate, limit: int = 60) -> list[dict]:
 
 
 def test_a_whole_quiz_with_the_keyboard_only(page, make_user, quiz_round) -> None:
-    round_id = quiz_round(question_count=3, time_limit_s=600)
+    round_id = quiz_round(question_count=3, time_limit_s=600, prediction_kind="full_marks")
     start(page, make_user(), round_id)
     # Every control has a name a screen reader can read.
     unnamed = page.evaluate("""() => Array.from(document.querySelectorAll(
@@ -133,6 +133,12 @@ def test_a_whole_quiz_with_the_keyboard_only(page, make_user, quiz_round) -> Non
     expect(page.locator("#q3 .save-state")).to_have_text("Đã lưu ✓")
     expect(toggle).to_contain_text("3/3")
     assert list(kinds.values()).count(True) == 1
+    # The prediction: typed, Enter saves it without posting the form.
+    tab_until(page, lambda f: f["id"] == "prediction")
+    page.keyboard.type("12")
+    page.keyboard.press("Enter")
+    expect(page.locator("#prediction ~ .save-state")).to_have_text("Đã lưu ✓")
+    assert "/bai-thi/" in page.url
     # Submitting: Tab to "Nộp bài", Enter; the dialog takes the focus; Tab, Enter submits.
     tab_until(page, lambda f: f["id"] == "submit-btn")
     page.keyboard.press("Enter")
@@ -194,12 +200,16 @@ def test_no_sideways_scrolling_at_200_percent_zoom(page, app, make_user, quiz_ro
     from contest_app.rankings import services as rankings
 
     round_id = quiz_round(question_count=3, time_limit_s=600)
+    person = make_user(email="dai@example.vn",
+                       full_name="Nguyễn Thị Hoàng Phương Thảo Nguyên Khánh Linh")
     with app.app_context():
         rnd = db.session.get(Round, round_id)
         done = factories.round_(db.session, rnd.contest, datetime.now(UTC), question_count=3,
                                 title="Tuần 0 đã kết thúc", opens_delta=timedelta(days=-8),
                                 closes_delta=timedelta(days=-1))
         db.session.flush()
+        factories.finished_attempt(db.session, done, person.id, 3, 61_000,
+                                   done.opens_at + timedelta(hours=1))
         rankings.publish_round(db.session, None, done, datetime.now(UTC))
         db.session.commit()
         done_id = done.id
@@ -209,6 +219,7 @@ def test_no_sideways_scrolling_at_200_percent_zoom(page, app, make_user, quiz_ro
                 f"/bang-xep-hang/vong-thi/{done_id}"):
         assert page.goto(url).ok
         assert page.evaluate(wide), url
+    expect(page.get_by_text("Nguyễn Thị Hoàng Phương Thảo Nguyên Khánh Linh")).to_be_visible()
     start(page, make_user(), round_id)
     assert page.evaluate(wide), "quiz"
     page.get_by_role("button", name=re.compile("Danh sách câu")).click()
