@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -79,6 +80,25 @@ def error_response(status: int, code: str, message: object, fields: dict | None 
     return render_template(template, status=status, message=message), status
 
 
+def form_url() -> str | None:
+    """Where the refused form was: the page that sent the request (same site only), else the
+    address it was sent to; with ?khoi_phuc=1 so the form puts back what was typed."""
+    from .security import safe_next
+
+    referrer = urlsplit(request.referrer or "")
+    candidate = None
+    if referrer.netloc == request.host and referrer.path:
+        candidate = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    elif request.method == "POST":
+        candidate = request.path
+    target = safe_next(candidate, "")
+    if not target:
+        return None
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "khoi_phuc"]
+    return urlunsplit(("", "", parts.path, urlencode([*query, ("khoi_phuc", "1")]), ""))
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
@@ -96,6 +116,15 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(
             400, "csrf_failed", _l("Phiên làm việc đã hết hạn, vui lòng tải lại trang và thử lại.")
         )
+
+    @app.errorhandler(413)
+    def _too_large(err: HTTPException):
+        # The body past the limit is never read, so nothing typed can come back from it: the
+        # page links back to the form, whose script puts back the draft kept in the browser.
+        if wants_json():
+            return error_response(413, "request_entity_too_large", HTTP_MESSAGES[413])
+        return render_template("errors/413.html", status=413, message=HTTP_MESSAGES[413],
+                               back_url=form_url()), 413
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

@@ -9,6 +9,7 @@ from flask import current_app, jsonify, request
 
 from .. import clock
 from ..accounts import services as account_services
+from ..accounts.rules import matching_choices
 from ..accounts.views import (
     locked_message,
     login_rate_limit,
@@ -248,20 +249,35 @@ def create_password_reset(payload: dict[str, Any]):
     return jsonify(message=reset_sent_message()), 202
 
 
+NAME_QUERY = [{"name": "q", "in": "query", "required": False,
+               "description": "Words the name must contain, ignoring case and diacritics "
+                              "(\"phuong ben nghe\" finds \"Phường Bến Nghé\")",
+               "schema": {"type": "string", "maxLength": 100}}]
+
+
+def _matching(rows: list, name_query: str | None) -> list:
+    """The rows whose name holds every word of ?q= (folded), in their order."""
+    wanted = {value for value, _ in matching_choices(
+        [(i, row.name) for i, row in enumerate(rows)], (name_query or "")[:100])}
+    return [row for i, row in enumerate(rows) if i in wanted]
+
+
 @bp.route("/units")
-@operation("/api/v1/units", "get", "List the units to register with", {200: UNITS}, auth=False)
+@operation("/api/v1/units", "get", "List the units to register with", {200: UNITS}, auth=False,
+           parameters=NAME_QUERY)
 def list_units():
-    units = account_services.active_units(db.session)
+    units = _matching(account_services.active_units(db.session), request.args.get("q"))
     return jsonify([{"id": u.id, "name": u.name, "block": u.block.name if u.block else None}
                     for u in units])
 
 
 @bp.route("/wards")
 @operation("/api/v1/wards", "get", "List the communes and wards citizens register with",
-           {200: WARDS}, auth=False)
+           {200: WARDS}, auth=False, parameters=NAME_QUERY)
 def list_wards():
     return jsonify([{"id": w.id, "name": w.name, "code": w.code}
-                    for w in account_services.wards(db.session)])
+                    for w in _matching(account_services.wards(db.session),
+                                       request.args.get("q"))])
 
 
 # --- Contests and attempts ---------------------------------------------------------------

@@ -193,6 +193,34 @@ def size_text(size: int) -> str:
     return f"{max(1, size // 1024)} KB"
 
 
+# Room kept for the text fields when the request body limit caps what files may be sent.
+TEXT_ROOM_BYTES = 256 * 1024
+
+
+def upload_checks(limits, existing_sizes: list[int], request_limit: int | None) -> dict[str, str]:
+    """The data-* attributes of the file input, so the browser refuses a file that is too large
+    before sending anything (static/js/uploads.js): the per-file limit, the room left in the
+    initiative's total (and under the server's request body limit), the number of files left,
+    and the Vietnamese sentences, with __NAME__ standing for the file's name."""
+    total = max(0, limits.max_total_bytes - sum(existing_sizes))
+    if request_limit:
+        total = min(total, max(0, request_limit - TEXT_ROOM_BYTES))
+    kept = " " + _("Chưa gửi gì; nội dung bạn đã nhập vẫn còn nguyên. Hãy chọn tệp nhỏ hơn "
+                   "hoặc bớt tệp.")
+    return {
+        "data-max-bytes": str(limits.max_file_bytes),
+        "data-max-total-bytes": str(total),
+        "data-max-files": str(max(0, limits.max_files - len(existing_sizes))),
+        "data-msg-too-large": _("Tệp “%(name)s” vượt quá %(n)s.", name="__NAME__",
+                                n=size_text(limits.max_file_bytes)) + kept,
+        "data-msg-total": _("Tổng dung lượng tệp đính kèm của một sáng kiến tối đa %(n)s.",
+                            n=size_text(min(limits.max_total_bytes, total + sum(existing_sizes))))
+        + kept,
+        "data-msg-too-many": _("Mỗi sáng kiến có tối đa %(n)s tệp đính kèm.",
+                               n=limits.max_files) + kept,
+    }
+
+
 def file_error(err: filestore.InvalidFile, limits) -> str:
     """A plain Vietnamese sentence for a refused file."""
     name = err.fields.get("name", "")

@@ -22,13 +22,18 @@ from ..storage import send_upload
 from . import files as filestore
 from . import judging, rules
 from . import services as svc
-from .forms import InitiativeForm, file_error
+from .forms import InitiativeForm, file_error, upload_checks
 
 bp = Blueprint("initiatives", __name__, url_prefix="/sang-kien")
 
 
 def _limits() -> svc.Limits:
     return svc.Limits.from_config(current_app.config)
+
+
+def _upload_checks(initiative) -> dict[str, str]:
+    sizes = [f.size for f in initiative.files] if initiative is not None else []
+    return upload_checks(_limits(), sizes, current_app.config.get("MAX_CONTENT_LENGTH"))
 
 
 def _folder():
@@ -127,7 +132,8 @@ def new(call_id: int):
         return done
     status = 422 if request.method == "POST" else 200
     return render_template("initiatives/edit.html", call=call, form=form, initiative=None,
-                           limits=_limits(), accept=filestore.ACCEPT), status
+                           limits=_limits(), accept=filestore.ACCEPT,
+                           checks=_upload_checks(None)), status
 
 
 @bp.route("/<int:initiative_id>/sua", methods=["GET", "POST"])
@@ -147,7 +153,7 @@ def edit(initiative_id: int):
     status = 422 if request.method == "POST" else 200
     return render_template("initiatives/edit.html", call=initiative.call, form=form,
                            initiative=initiative, limits=_limits(),
-                           accept=filestore.ACCEPT), status
+                           accept=filestore.ACCEPT, checks=_upload_checks(initiative)), status
 
 
 @bp.route("/<int:initiative_id>")

@@ -63,7 +63,15 @@
   }
   function markNavigator(qid, answered) {
     var link = document.querySelector('.nav-q[data-q="' + qid + '"]');
-    if (link) { link.classList.toggle("answered", answered); }
+    if (!link) { return; }
+    link.classList.toggle("answered", answered);
+    link.setAttribute("aria-label", (answered ? i18n.navAnswered : i18n.navUnanswered)
+      .replace("__N__", link.dataset.position));
+    var progress = document.getElementById("nav-progress");
+    if (progress) {
+      progress.textContent = document.querySelectorAll(".nav-q.answered").length + "/" +
+        document.querySelectorAll(".nav-q").length;
+    }
   }
   function send(qid, body) {
     var url = qid === "prediction" ? predictionUrl : apiBase + qid;
@@ -142,6 +150,50 @@
     var ids = chosen(fs);
     markNavigator(fs.dataset.q, ids.length > 0);
     enqueue(fs.dataset.q, { option_ids: ids });
+  });
+
+  /* ---- Keyboard: Enter chooses an option too (Space does so natively); without this, Enter
+     in a form would post it with the first button ("Lưu câu trả lời") and reload the page. */
+  form.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (event.key === "Enter" && input.id === "prediction") {  // save the number, stay here
+      event.preventDefault();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      return;
+    }
+    if (event.key !== "Enter" || !input.matches || !input.matches("fieldset[data-q] input[type=radio], fieldset[data-q] input[type=checkbox]")) { return; }
+    event.preventDefault();
+    input.checked = input.type === "checkbox" ? !input.checked : true;
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  /* ---- Navigator: collapsible behind "Danh sách câu" on phones (the sticky bar stays short);
+     a number scrolls its question below the bar and moves the keyboard focus into it. */
+  var bar = document.getElementById("quiz-bar");
+  var nav = document.getElementById("question-nav");
+  var toggle = document.getElementById("nav-toggle");
+  var wide = window.matchMedia("(min-width: 768px)").matches;
+  function setExpanded(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    nav.hidden = !open;
+    document.documentElement.style.setProperty("--quiz-bar-height", bar.offsetHeight + "px");
+  }
+  toggle.hidden = false;
+  setExpanded(wide);
+  toggle.addEventListener("click", function () { setExpanded(nav.hidden); });
+  nav.addEventListener("click", function (event) {
+    var link = event.target.closest(".nav-q");
+    if (!link) { return; }
+    event.preventDefault();
+    if (!wide) { setExpanded(false); }
+    var fs = document.getElementById(link.getAttribute("href").slice(1));
+    if (!fs) { return; }
+    var target = fs.querySelector("input:checked") || fs.querySelector("input");
+    fs.scrollIntoView({ block: "start" });
+    if (target) { target.focus({ preventScroll: true }); }
+  });
+  window.addEventListener("resize", function () {
+    document.documentElement.style.setProperty("--quiz-bar-height", bar.offsetHeight + "px");
   });
 
   /* ---- Submitting: confirmation listing unanswered questions; one submission only. */

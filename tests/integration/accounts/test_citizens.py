@@ -211,3 +211,20 @@ def test_demo_loads_placeholder_wards_and_citizens_without_a_fake_unit(app) -> N
         citizens = list(db.session.scalars(select(User).where(User.kind == "citizen")))
         assert citizens and all(u.unit_id is None and u.ward_id for u in citizens)
         assert not any("Người dân" in name for name in db.session.scalars(select(Unit.name)))
+
+
+def test_api_searches_units_and_wards_without_diacritics(app, client, make_unit) -> None:
+    ben_nghe = make_ward(app, "Phường Bến Nghé")
+    make_ward(app, "Phường Bến Thành")
+    make_ward(app, "Xã Nghĩa Hưng")
+    assert [w["id"] for w in client.get("/api/v1/wards?q=phuong ben nghe").get_json()] == [
+        ben_nghe]
+    assert [w["name"] for w in client.get("/api/v1/wards?q=NGHE").get_json()] == [
+        "Phường Bến Nghé"]
+    assert len(client.get("/api/v1/wards?q=ben").get_json()) == 2
+    assert client.get("/api/v1/wards?q=khong co").get_json() == []
+    make_unit("Sở Nội vụ")
+    make_unit("Sở Tư pháp")
+    assert [u["name"] for u in client.get("/api/v1/units?q=so noi").get_json()] == ["Sở Nội vụ"]
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert [p["name"] for p in spec["paths"]["/api/v1/wards"]["get"]["parameters"]] == ["q"]
