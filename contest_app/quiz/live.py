@@ -67,7 +67,9 @@ class ContestFigures:
 def _hour(session: Session, column):  # noqa: ANN001, ANN202
     """The hour a timestamp falls in, as text, in SQL (UTC)."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, literal_column("'YYYY-MM-DD HH24'"))
+        # to_char of a timestamptz uses the session's TimeZone: convert to UTC first.
+        return func.to_char(func.timezone(literal_column("'UTC'"), column),
+                            literal_column("'YYYY-MM-DD HH24'"))
     return func.strftime("%Y-%m-%d %H", column)
 
 

@@ -112,3 +112,30 @@ def test_find_a_participant_see_answers_and_void_an_attempt(app, client, clock, 
         assert started.created and started.attempt.number == 2
         db.session.commit()
     assert "Đã hủy" in client.get(url).get_data(as_text=True)
+
+
+def test_attempts_per_hour_ignore_the_database_session_time_zone(app, clock, make_user,
+                                                                 make_unit) -> None:
+    """The hour buckets are UTC hours shown in the contest's zone, whatever TimeZone the
+    PostgreSQL session happens to use."""
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import text
+
+    from contest_app.quiz.live import round_figures
+    from contest_app.quiz.models import Round
+
+    _, round_id = _world(app, clock, make_user, make_unit)
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("SET TIME ZONE 'Asia/Tokyo'"))
+        figures = round_figures(db.session, db.session.get(Round, round_id), clock.now(), tz)
+        db.session.rollback()
+    from contest_app.quiz.models import Attempt
+
+    with app.app_context():
+        started = db.session.scalars(db.select(Attempt.started_at).where(
+            Attempt.round_id == round_id)).all()
+    expected = sorted({s.astimezone(tz).strftime("%d/%m %H:00") for s in started})
+    assert sorted(h for h, _ in figures.per_hour) == expected
