@@ -188,6 +188,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(participation_bp)
     app.register_blueprint(participation_admin_bp)
+    from .notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
     from .api import bp as api_bp
 
     app.register_blueprint(api_bp)

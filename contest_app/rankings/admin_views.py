@@ -191,6 +191,9 @@ def publish(round_id: int):
         _flash_error(err)
         return redirect(url_for(".round_live", round_id=rnd.id, bang=board_id))
     db.session.commit()
+    from ..notifications import services as notifications
+
+    notifications.run_after_commit(notifications.notify_round_published, rnd.id)
     flash(_("Đã công bố bảng xếp hạng. Trang công khai hiển thị bản vừa công bố."), "success")
     return redirect(url_for("rankings.round_ranking", round_id=rnd.id, bang=board_id))
 
