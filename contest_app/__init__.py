@@ -158,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     from .quiz.analysis_views import bp as quiz_analysis_bp
     from .quiz.embed_views import bp as embed_bp
     from .quiz.live_views import bp as live_bp
+    from .quiz.share_views import bp as share_bp
     from .quiz.views import bp as quiz_bp
     from .rankings.admin_views import bp as rankings_admin_bp
     from .rankings.views import bp as rankings_bp
@@ -172,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_analysis_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(embed_bp)
+    app.register_blueprint(share_bp)
     from .initiatives.admin_views import bp as initiatives_admin_bp
     from .initiatives.judge_views import bp as judging_bp
     from .initiatives.views import bp as initiatives_bp
@@ -191,6 +193,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(participation_bp)
     app.register_blueprint(participation_admin_bp)
+    from .notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
     from .api import bp as api_bp
 
     app.register_blueprint(api_bp)

@@ -106,6 +106,7 @@ def register_cli(app: Flask) -> None:
     from .bank.cli import bank_cli
     from .initiatives.cli import initiatives_cli
     from .jobs.cli import jobs_cli
+    from .notifications.cli import notify_cli
     from .quiz.cli import attempts_cli, rounds_cli
     from .rankings.cli import rankings_cli
 
@@ -117,5 +118,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(bank_cli)
     app.cli.add_command(initiatives_cli)
+    app.cli.add_command(notify_cli)
     app.cli.add_command(backup_cli())
     app.cli.add_command(jobs_cli)

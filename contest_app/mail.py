@@ -9,7 +9,8 @@
   so no page waits for the mail server and a known address answers as fast as an unknown one.
   A failure is logged, never raised: the person asks for a new link.
 
-Every message has a plain-text part and an HTML alternative."""
+Every message has a plain-text part and an HTML alternative, and may carry extra headers
+(the notifications' `List-Unsubscribe` and `List-Unsubscribe-Post`, RFC 8058)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Message:
     text: str
     html: str | None
     sender: str
+    headers: tuple[tuple[str, str], ...] = ()
 
     def as_email(self) -> EmailMessage:
         email = EmailMessage()
@@ -44,6 +46,8 @@ class Message:
         email["Subject"] = self.subject
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = make_msgid(domain=_domain(self.sender))
+        for name, value in self.headers:
+            email[name] = value
         email.set_content(self.text)
         if self.html is not None:
             email.add_alternative(self.html, subtype="html")
@@ -52,6 +56,7 @@ class Message:
     def readable(self) -> str:
         """The message as a person reads it (the console backend's log)."""
         parts = [f"From: {self.sender}", f"To: {self.to}", f"Subject: {self.subject}",
+                 *(f"{name}: {value}" for name, value in self.headers),
                  "--- text/plain ---", self.text]
         if self.html is not None:
             parts += ["--- text/html ---", self.html]
@@ -84,11 +89,13 @@ def settings(config: Any) -> dict[str, Any]:
     }
 
 
-def send(to: str, subject: str, text: str, html: str | None = None) -> Message:
-    """Send one message (plain text, and HTML when given) to `to`. Never raises for a
-    delivery problem; returns the message as built."""
+def send(to: str, subject: str, text: str, html: str | None = None,
+         headers: dict[str, str] | None = None) -> Message:
+    """Send one message (plain text, and HTML when given, with any extra `headers`) to `to`.
+    Never raises for a delivery problem; returns the message as built."""
     conf = settings(current_app.config)
-    message = Message(to=to, subject=subject, text=text, html=html, sender=conf["sender"])
+    message = Message(to=to, subject=subject, text=text, html=html, sender=conf["sender"],
+                      headers=tuple((headers or {}).items()))
     if conf["backend"] == "console":
         _console(message)
         return message

@@ -12,6 +12,7 @@ from .accounts.models import (  # noqa: F401
 from .bank.models import Question, QuestionVersion, Topic  # noqa: F401
 from .initiatives.models import Initiative  # noqa: F401  (and every initiative table)
 from .jobs.models import BackgroundJob  # noqa: F401
+from .notifications.models import NotificationOptOut, NotificationSent  # noqa: F401
 from .organiser.models import AuditEvent  # noqa: F401
 from .participation.models import ContestDocument  # noqa: F401
 from .quiz.models import (  # noqa: F401

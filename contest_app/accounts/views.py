@@ -19,6 +19,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..domain import ValidationFailed
 from ..extensions import db, limiter
 from ..i18n import format_dt
+from ..notifications import services as notifications
+from ..notifications.services import run_after_commit as notify_after_commit
 from ..security import safe_next
 from . import invitations, services
 from .forms import (
@@ -120,6 +122,7 @@ def register():
             _apply_errors(form, err.fields)
         else:
             db.session.commit()
+            notify_after_commit(notifications.notify_registration, user.id)
             login_user(user)
             flash(_("Đăng ký thành công. Chào mừng %(name)s!", name=user.full_name), "success")
             return redirect(_safe_next(url_for("main.index")))

@@ -233,6 +233,9 @@ def create_user(payload: dict[str, Any]):
         organisation=payload.get("organisation"))
     user = account_services.register(db.session, data)
     db.session.commit()
+    from ..notifications import services as notifications
+
+    notifications.run_after_commit(notifications.notify_registration, user.id)
     return jsonify(id=user.id, email=user.email, full_name=user.full_name, kind=user.kind,
                    unit_id=user.unit_id, ward_id=user.ward_id,
                    organisation=user.organisation), 201

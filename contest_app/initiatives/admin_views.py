@@ -13,6 +13,7 @@ from ..accounts.models import ROLE_ORGANISER
 from ..domain import DomainError
 from ..errors import ERRORS
 from ..extensions import db
+from ..notifications import services as notifications
 from ..security import role_required
 from . import judging, rules
 from . import services as svc
@@ -132,6 +133,7 @@ def auto_assign(call_id: int):
                 j=err.fields["judges"]), "danger")
         return redirect(url_for(".table", call_id=call.id))
     db.session.commit()
+    notifications.run_after_commit(notifications.notify_judge_assignments, call.id)
     flash(_("Đã phân công tự động %(n)s lượt chấm.", n=made) if made
           else _("Mọi sáng kiến đã đủ giám khảo; không có phân công mới."), "success")
     return redirect(url_for(".table", call_id=call.id))
@@ -198,6 +200,7 @@ def assign(initiative_id: int):
             form.judge_id.errors = [str(ERRORS[err.code][1])]
         return _detail(item, assign_form=form, status=ERRORS[err.code][0])
     db.session.commit()
+    notifications.run_after_commit(notifications.notify_judge_assignments, item.call_id)
     flash(_("Đã phân công giám khảo."), "success")
     return redirect(url_for(".initiative", initiative_id=item.id))
 

@@ -16,7 +16,7 @@ from ..extensions import db
 jobs_cli = AppGroup("jobs", help="Background jobs (RQ workers).")
 
 # Work done on a schedule by whichever worker wins the minute (no cron needed).
-SCHEDULE = {"close_overdue": 60}
+SCHEDULE = {"close_overdue": 60, "notify_due": 60}
 STALE_AFTER = timedelta(minutes=30)
 
 

@@ -36,6 +36,11 @@ def publish_round(ctx: JobContext, round_id: int, actor_id: int | None = None
     snapshots = services.publish_round(ctx.session, actor_id, rnd, clock.now())
     ctx.session.commit()
     invalidate_public_pages()
+    from ..notifications import services as notifications
+
+    # Results to every participant, the prize to winners: its own job (a mail failure never
+    # undoes the publication).
+    notifications.run_after_commit(notifications.notify_round_published, round_id)
     return {"round_id": round_id,
             "snapshots": [{"id": s.id, "version": s.version, "board_id": s.board_id,
                            "entries": s.entry_count} for s in snapshots]}
@@ -98,3 +103,24 @@ def export_ranking(ctx: JobContext, round_id: int, what: str, fmt: str,
     name = f"xep-hang-{what}-vong-{rnd.id}-v{snapshot.version}.{fmt}"
     (output_dir(ctx.job_id) / name).write_bytes(data)
     return {"file": name, "size": len(data), "round_id": round_id}
+
+
+# The senders a "notify" job may call (by name: job parameters are JSON).
+NOTIFY_SENDERS = ("notify_registration", "notify_round_published", "notify_results_published",
+                  "notify_winners", "notify_judge_assignments")
+
+
+@job_kind("notify", _l("Gửi thông báo qua e-mail"))
+def notify(ctx: JobContext, sender: str, args: list) -> dict[str, Any]:
+    from ..notifications import services as notifications
+
+    if sender not in NOTIFY_SENDERS:
+        raise LookupError(sender)
+    return {"sent": getattr(notifications, sender)(*args)}
+
+
+@job_kind("notify_due", _l("Gửi thông báo đến hạn (vòng thi mở)"))
+def notify_due(ctx: JobContext) -> dict[str, Any]:
+    from ..notifications import services as notifications
+
+    return {"sent": notifications.send_due()}

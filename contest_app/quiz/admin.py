@@ -47,7 +47,8 @@ class RoundData:
 
 
 def save_contest(session: Session, actor_id: int, contest: Contest | None, title: str,
-                 description: str, rules_text: str, published: bool) -> Contest:
+                 description: str, rules_text: str, published: bool,
+                 winner_instructions: str | None = None) -> Contest:
     before = None
     if contest is None:
         contest = Contest()
@@ -56,6 +57,8 @@ def save_contest(session: Session, actor_id: int, contest: Contest | None, title
         before = {"title": contest.title, "published": contest.published}
     contest.title, contest.description = title.strip(), description or ""
     contest.rules_text, contest.published = rules_text or "", published
+    if winner_instructions is not None:
+        contest.winner_instructions = winner_instructions.strip()
     session.flush()
     record(actor_id, "contest.save", contest, before,
            {"title": contest.title, "published": published})

@@ -39,7 +39,7 @@ def contests():
     if form.validate_on_submit():
         contest = admin.save_contest(db.session, current_user.id, None, form.title.data,
                                      form.description.data, form.rules_text.data,
-                                     form.published.data)
+                                     form.published.data, form.winner_instructions.data or "")
         db.session.commit()
         flash(_("Đã tạo cuộc thi."), "success")
         return redirect(url_for(".contest", contest_id=contest.id))
@@ -77,7 +77,8 @@ def contest(contest_id: int):
             status = 422
     elif form.validate_on_submit():
         admin.save_contest(db.session, current_user.id, contest, form.title.data,
-                           form.description.data, form.rules_text.data, form.published.data)
+                           form.description.data, form.rules_text.data, form.published.data,
+                           form.winner_instructions.data or "")
         db.session.commit()
         flash(_("Đã lưu cuộc thi."), "success")
         return redirect(url_for(".contest", contest_id=contest.id))

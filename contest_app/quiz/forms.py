@@ -59,6 +59,11 @@ class ContestForm(FlaskForm):
     description = TextAreaField(_l("Giới thiệu ngắn"), validators=[Optional(), Length(max=2000)])
     rules_text = TextAreaField(_l("Thể lệ"), validators=[Optional(), Length(max=50000)])
     published = BooleanField(_l("Hiển thị công khai"), default=True)
+    winner_instructions = TextAreaField(
+        _l("Dặn dò người đoạt giải"), validators=[Optional(), Length(max=5000)],
+        description=_l("Gửi kèm thư chúc mừng người đoạt giải khi công bố kết quả vòng thi: "
+                       "cần mang theo gì (căn cước, giấy giới thiệu…), thời gian, địa điểm "
+                       "nhận giải."))
 
 
 AUDIENCES = [("", _l("Mọi người")),

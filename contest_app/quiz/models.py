@@ -57,6 +57,8 @@ class Contest(db.Model):
     collect_birth_date: Mapped[bool] = mapped_column(default=False, server_default=false())
     # "Cấp giấy chứng nhận tham gia": stored and shown; certificates are generated elsewhere.
     certificates: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What prize winners are told to bring or do (the winners' e-mail), written by the organiser.
+    winner_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     boards: Mapped[list[Board]] = relationship(

@@ -32,3 +32,7 @@ def publish(round_id: int) -> None:
     invalidate_public_pages()
     for s in snapshots:
         click.echo(f"Đã công bố vòng {round_id}, phiên bản {s.version}: {s.entry_count} người.")
+    from ..notifications import services as notifications
+
+    sent = notifications.run_after_commit(notifications.notify_round_published, round_id)
+    click.echo(f"Đã gửi {sent} thư báo kết quả.")
