@@ -173,6 +173,25 @@ class PublishForm(FlaskForm):
                                                        "bố."))])
 
 
+class ReopenForm(FlaskForm):
+    """Reopen a call: new deadlines and the reason, kept in the audit log."""
+
+    submission_deadline = LocalDateTimeField(_l("Hạn nộp sáng kiến mới"),
+                                             validators=[InputRequired(REQUIRED)])
+    review_deadline = LocalDateTimeField(_l("Hạn chấm mới"), validators=[InputRequired(REQUIRED)])
+    reason = TextAreaField(_l("Lý do mở lại"),
+                           validators=[DataRequired(REQUIRED), Length(max=500)])
+    confirm = BooleanField(_l("Tôi xác nhận mở lại đợt phát động: kết quả đã công bố (nếu có) "
+                              "sẽ tạm thu hồi cho đến khi công bố lại."),
+                           validators=[DataRequired(_l("Hãy đánh dấu xác nhận trước khi mở "
+                                                       "lại."))])
+
+    def validate_review_deadline(self, field) -> None:
+        if field.data and self.submission_deadline.data and \
+                field.data <= self.submission_deadline.data:
+            raise ValidationError(_("Hạn chấm phải sau hạn nộp sáng kiến."))
+
+
 def review_form_class(criteria) -> type[FlaskForm]:
     """A review form with one required score per criterion (named c<id>) and a comment."""
     attrs = {}

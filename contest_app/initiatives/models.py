@@ -44,6 +44,11 @@ class InitiativeCall(db.Model):
     def published(self) -> bool:
         return self.results_published_at is not None
 
+    def open_for_submissions(self, now: datetime) -> bool:
+        from .cycle import submissions_open
+
+        return submissions_open(now, self.submission_deadline, self.published)
+
 
 class Criterion(db.Model):
     """One rubric criterion: a weight and a scale (0–10 or 1–5)."""

@@ -19,8 +19,8 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..domain import DomainError, ValidationFailed
 from ..extensions import db
+from . import cycle, judging, rules
 from . import files as filestore
-from . import judging, rules
 from . import services as svc
 from .forms import InitiativeForm, file_error
 
@@ -119,8 +119,7 @@ def _save(form: InitiativeForm, call, initiative):
 @login_required
 def new(call_id: int):
     call = svc.get_call(db.session, call_id)
-    if clock.now() >= call.submission_deadline:
-        raise rules.CallClosed()
+    cycle.ensure_submissions_open(clock.now(), call.submission_deadline, call.published)
     form = _form(call)
     done = _save(form, call, None)
     if done is not None:
