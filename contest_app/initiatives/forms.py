@@ -192,6 +192,21 @@ class ReopenForm(FlaskForm):
             raise ValidationError(_("Hạn chấm phải sau hạn nộp sáng kiến."))
 
 
+class QuotaForm(FlaskForm):
+    """Minimum submissions expected per unit and per block (empty: no quota)."""
+
+    min_per_unit = IntegerField(_l("Số sáng kiến tối thiểu mỗi đơn vị"),
+                                validators=[Optional(), NumberRange(
+                                    min=1, max=1000, message=_l("Nhập số từ 1 đến 1000, hoặc "
+                                                                "để trống nếu không đặt chỉ "
+                                                                "tiêu."))])
+    min_per_block = IntegerField(_l("Số sáng kiến tối thiểu mỗi khối"),
+                                 validators=[Optional(), NumberRange(
+                                     min=1, max=1000, message=_l("Nhập số từ 1 đến 1000, hoặc "
+                                                                 "để trống nếu không đặt chỉ "
+                                                                 "tiêu."))])
+
+
 def review_form_class(criteria) -> type[FlaskForm]:
     """A review form with one required score per criterion (named c<id>) and a comment."""
     attrs = {}

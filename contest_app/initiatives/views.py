@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..domain import DomainError, ValidationFailed
 from ..extensions import db
-from . import cycle, judging, rules
+from . import cycle, documents, judging, rules
 from . import files as filestore
 from . import services as svc
 from .forms import InitiativeForm, file_error
@@ -224,5 +224,5 @@ def download(file_id: int):
 @bp.route("/ket-qua/<int:call_id>")
 def results(call_id: int):
     call = svc.get_call(db.session, call_id)
-    rows = judging.published_results(db.session, call)
+    rows = documents.decision_rows(db.session, call) if call.published else []
     return render_template("initiatives/results.html", call=call, rows=rows)

@@ -45,6 +45,8 @@ ACTIONS = {
     "initiative_call.auto_assign": _l("Phân công giám khảo tự động"),
     "initiative_call.create": _l("Tạo đợt thi sáng kiến"),
     "initiative_call.publish": _l("Công bố đợt thi sáng kiến"),
+    "initiative_call.decision_list": _l("Xuất danh sách sáng kiến được công nhận, trao giải"),
+    "initiative_call.quotas": _l("Đặt chỉ tiêu số sáng kiến theo đơn vị, khối"),
     "initiative_call.reopen": _l("Mở lại đợt thi sáng kiến (nhận thêm sáng kiến)"),
     "initiative_call.update": _l("Sửa đợt thi sáng kiến"),
     "participation.choose_board": _l("Chọn bảng thi"),

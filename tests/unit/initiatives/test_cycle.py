@@ -37,3 +37,27 @@ def test_reopen_needs_future_ordered_deadlines_and_a_reason() -> None:
     with pytest.raises(ValidationFailed) as err:
         cycle.check_reopen(NOW, None, None, "x")
     assert err.value.fields == {"submission_deadline": "required", "review_deadline": "required"}
+
+
+def test_co_authors_split_into_name_and_unit_at_the_first_comma() -> None:
+    assert cycle.split_person("  Phạm  Thị Hoa ,  Sở Tư pháp, tỉnh X ") == (
+        "Phạm Thị Hoa", "Sở Tư pháp, tỉnh X")
+    assert cycle.split_person("Võ Văn Nam") == ("Võ Văn Nam", "")
+    assert cycle.people("Tác Giả", "UBND xã A", ["B, Sở C", " , ", "D"]) == [
+        (cycle.AUTHOR, "Tác Giả", "UBND xã A"), (cycle.CO_AUTHOR, "B", "Sở C"),
+        (cycle.CO_AUTHOR, "D", "")]
+
+
+def test_shortfalls_list_the_furthest_behind_first() -> None:
+    expected = {1: "Sở B", 2: "Sở A", 3: "Sở C", 4: "Sở D"}
+    counts = {1: 1, 2: 1, 3: 3, 5: 9}
+    assert cycle.shortfalls(expected, counts, 3) == [
+        (4, "Sở D", 0, 3), (2, "Sở A", 1, 2), (1, "Sở B", 1, 2)]
+    assert cycle.shortfalls(expected, counts, None) == []
+
+
+def test_quota_bounds() -> None:
+    assert cycle.check_quota(None) is None and cycle.check_quota(5) == 5
+    for bad in (0, -1, 1001):
+        with pytest.raises(ValidationFailed):
+            cycle.check_quota(bad)
