@@ -100,3 +100,94 @@ def shortfalls(expected: dict[int, str], counts: dict[int, int],
     short = [(key, name, counts.get(key, 0), minimum - counts.get(key, 0))
              for key, name in expected.items() if counts.get(key, 0) < minimum]
     return sorted(short, key=lambda r: (-r[3], r[1].lower(), r[0]))
+
+
+# --- Two rounds: promotion, the presentation timer, the combined result ----------------------
+
+TOP_N = "top"
+THRESHOLD = "threshold"
+PROMOTION_MODES = (TOP_N, THRESHOLD)
+
+
+def select_finalists(ranked: list[tuple[int, float | None]], mode: str,
+                     value: float) -> list[int]:
+    """The submissions promoted to the final from (id, preliminary score) pairs: the best
+    `value` (ties with the last one promoted go through too, so that equal scores are never
+    split) or every score at or above `value`. Unscored submissions are never promoted.
+    Returned best first (ties by id)."""
+    if mode not in PROMOTION_MODES:
+        raise ValidationFailed(mode="unknown")
+    scored = sorted(((sid, s) for sid, s in ranked if s is not None),
+                    key=lambda r: (-r[1], r[0]))
+    if mode == THRESHOLD:
+        if not 0 <= value <= 100:
+            raise ValidationFailed(value="out_of_range")
+        return [sid for sid, s in scored if s >= value]
+    if value < 1 or int(value) != value:
+        raise ValidationFailed(value="out_of_range")
+    count = int(value)
+    if count >= len(scored):
+        return [sid for sid, _ in scored]
+    cut = scored[count - 1][1]
+    return [sid for sid, s in scored if s >= cut]
+
+
+PRESENTATION = "presentation"
+QUESTIONS = "questions"
+OVER = "over"
+NOT_STARTED = "not_started"
+
+
+def timer_elapsed(now: datetime, started_at: datetime | None, elapsed_before: int) -> float:
+    """Seconds the team's timer has run: the stretches before a pause, plus the current one
+    since the server's start time."""
+    running = max(0.0, (now - started_at).total_seconds()) if started_at else 0.0
+    return elapsed_before + running
+
+
+def timer_phase(elapsed: float, presentation_seconds: int, questions_seconds: int,
+                started: bool) -> tuple[str, float]:
+    """(phase, seconds left in it): presentation, then questions, then over."""
+    if not started and elapsed <= 0:
+        return NOT_STARTED, float(presentation_seconds)
+    if elapsed < presentation_seconds:
+        return PRESENTATION, presentation_seconds - elapsed
+    if elapsed < presentation_seconds + questions_seconds:
+        return QUESTIONS, presentation_seconds + questions_seconds - elapsed
+    return OVER, 0.0
+
+
+def check_final_settings(presentation_minutes: int, questions_minutes: int,
+                         preliminary_weight: int, final_weight: int) -> None:
+    problems: dict[str, str] = {}
+    if not 1 <= presentation_minutes <= 120:
+        problems["presentation_minutes"] = "out_of_range"
+    if not 0 <= questions_minutes <= 120:
+        problems["questions_minutes"] = "out_of_range"
+    if preliminary_weight < 0 or final_weight < 0 or preliminary_weight + final_weight <= 0:
+        problems["weights"] = "invalid"
+    if problems:
+        raise ValidationFailed(**problems)
+
+
+def combined_score(preliminary: float | None, final: float | None, preliminary_weight: int,
+                   final_weight: int) -> float | None:
+    """The final result on 100: the weighted mean of the preliminary score and the final's
+    (e.g. 30 % sơ khảo + 70 % chung khảo). None until the final has a score (a finalist not
+    yet scored in the final has no result), and when a weighted round has no score."""
+    total = preliminary_weight + final_weight
+    if total <= 0:
+        raise ValidationFailed(weights="invalid")
+    if final is None and final_weight > 0:
+        return None
+    if preliminary is None and preliminary_weight > 0:
+        return None
+    return round(((preliminary or 0.0) * preliminary_weight + (final or 0.0) * final_weight)
+                 / total, 2)
+
+
+def final_rank_key(combined: float | None, final: float | None, preliminary: float | None,
+                   finalist_id: int) -> tuple:
+    """Final results order: combined score, then the final's score, then the preliminary's."""
+    return (combined is None, -(combined or 0.0), -(final or 0.0), -(preliminary or 0.0),
+            finalist_id)
