@@ -122,7 +122,7 @@ def team(finalist_id: int):
     scores = finals.team_scores(db.session, finalist)
     panel = finals.panel(db.session, final)
     return render_template("initiatives/final_team.html", finalist=finalist, final=final,
-                           timer=finals.timer_state(finalist, clock.now()), form=TimerForm(),
+                           timer=finals.timer_state(finalist, clock.now()),
                            scores=scores, panel=panel)
 
 
