@@ -113,8 +113,12 @@ def test_submit_assign_review_decide_publish(app, page, make_user, make_unit) ->
     results = page.locator("#results")
     expect(results).to_contain_text(TITLE)
     expect(results).to_contain_text("Giải Nhất")
-    expect(results).to_contain_text("Nguyễn Tác Giả, Lê Đồng Tác")
-    expect(results).to_contain_text("UBND Phường Thử Nghiệm")
+    # Each person on their own line, beside their unit.
+    people = results.locator(".results-people li")
+    expect(people).to_have_count(2)
+    expect(people.nth(0)).to_have_text(re.compile(
+        r"Tác giả:\s+Nguyễn Tác Giả — UBND Phường Thử Nghiệm"))
+    expect(people.nth(1)).to_have_text(re.compile(r"Đồng tác giả:\s+Lê Đồng Tác — chưa ghi đơn vị"))
     log_in(page, author)
     page.goto("/sang-kien/")
     page.get_by_role("link", name=re.compile(TITLE)).click()
