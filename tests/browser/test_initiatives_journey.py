@@ -135,6 +135,7 @@ def test_live_final_scoring_with_the_timer_on_a_tablet(app, browser, live_server
     server's start time, the judge scores the team, and the secretary sees the score."""
     from contest_app.initiatives.final_models import FinalCriterion, Finalist, FinalRound
     from contest_app.initiatives.models import Initiative, Review
+    from tests.browser.test_accessibility import violations
 
     secretary = make_user(roles={"organiser"}, full_name="Thư Ký Hội Đồng")
     judge = make_user(roles={"judge"}, full_name="Giám Khảo Chung Khảo")
@@ -183,6 +184,7 @@ def test_live_final_scoring_with_the_timer_on_a_tablet(app, browser, live_server
         timer = tablet.locator("#final-timer [data-timer-clock]")
         expect(timer).to_have_text("10:00")
         expect(tablet.locator("#final-timer [data-timer-phase]")).to_have_text("Chưa bắt đầu")
+        assert violations(tablet) == []
 
         log_in(desk, secretary)
         desk.goto(f"/ban-to-chuc/sang-kien/chung-khao/doi/{finalist_id}")
@@ -210,6 +212,7 @@ def test_live_final_scoring_with_the_timer_on_a_tablet(app, browser, live_server
 
         desk.reload()
         expect(desk.locator("#panel-scores")).to_contain_text("86,00")  # 0.6*90 + 0.4*80
+        assert violations(desk) == []
     finally:
         for c in contexts:
             c.close()

@@ -70,6 +70,9 @@ def test_promotion_preview_then_promote(app, clock, client_for, world) -> None:
     organiser = client_for(world.organiser)
     assert _setup_final(organiser, world).status_code == 302
     url = f"/ban-to-chuc/sang-kien/dot/{world.call_id}/chung-khao/chon"
+    plain = organiser.get(url)  # the default rule, top 5, without any error shown
+    assert plain.status_code == 200 and "Sẽ chọn 4 sáng kiến." in plain.text
+    assert "invalid-feedback" not in plain.text
     # Top 2: the tie at 80 goes through, so three are chosen; nothing is stored by a preview.
     preview = organiser.get(url, query_string={"mode": "top", "value": "2"})
     assert preview.status_code == 200 and "Sẽ chọn 3 sáng kiến." in preview.text
