@@ -175,12 +175,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(embed_bp)
     app.register_blueprint(share_bp)
     from .initiatives.admin_views import bp as initiatives_admin_bp
+    from .initiatives.cycle_views import bp as initiatives_cycle_bp
+    from .initiatives.final_views import bp as initiatives_final_bp
     from .initiatives.judge_views import bp as judging_bp
     from .initiatives.views import bp as initiatives_bp
 
     app.register_blueprint(initiatives_bp)
     app.register_blueprint(judging_bp)
     app.register_blueprint(initiatives_admin_bp)
+    app.register_blueprint(initiatives_cycle_bp)
+    app.register_blueprint(initiatives_final_bp)
     app.register_blueprint(rankings_bp)
     app.register_blueprint(rankings_admin_bp)
     from .surveys.admin_views import bp as surveys_admin_bp

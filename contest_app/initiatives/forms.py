@@ -7,13 +7,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    DecimalField,
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     MultipleFileField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -171,6 +176,117 @@ class PublishForm(FlaskForm):
                               "trao giải sẽ hiển thị công khai và không thể sửa quyết định."),
                            validators=[DataRequired(_l("Hãy đánh dấu xác nhận trước khi công "
                                                        "bố."))])
+
+
+class ReopenForm(FlaskForm):
+    """Reopen a call: new deadlines and the reason, kept in the audit log."""
+
+    submission_deadline = LocalDateTimeField(_l("Hạn nộp sáng kiến mới"),
+                                             validators=[InputRequired(REQUIRED)])
+    review_deadline = LocalDateTimeField(_l("Hạn chấm mới"), validators=[InputRequired(REQUIRED)])
+    reason = TextAreaField(_l("Lý do mở lại"),
+                           validators=[DataRequired(REQUIRED), Length(max=500)])
+    confirm = BooleanField(_l("Tôi xác nhận mở lại đợt phát động: kết quả đã công bố (nếu có) "
+                              "sẽ tạm thu hồi cho đến khi công bố lại."),
+                           validators=[DataRequired(_l("Hãy đánh dấu xác nhận trước khi mở "
+                                                       "lại."))])
+
+    def validate_review_deadline(self, field) -> None:
+        if field.data and self.submission_deadline.data and \
+                field.data <= self.submission_deadline.data:
+            raise ValidationError(_("Hạn chấm phải sau hạn nộp sáng kiến."))
+
+
+class QuotaForm(FlaskForm):
+    """Minimum submissions expected per unit and per block (empty: no quota)."""
+
+    min_per_unit = IntegerField(_l("Số sáng kiến tối thiểu mỗi đơn vị"),
+                                validators=[Optional(), NumberRange(
+                                    min=1, max=1000, message=_l("Nhập số từ 1 đến 1000, hoặc "
+                                                                "để trống nếu không đặt chỉ "
+                                                                "tiêu."))])
+    min_per_block = IntegerField(_l("Số sáng kiến tối thiểu mỗi khối"),
+                                 validators=[Optional(), NumberRange(
+                                     min=1, max=1000, message=_l("Nhập số từ 1 đến 1000, hoặc "
+                                                                 "để trống nếu không đặt chỉ "
+                                                                 "tiêu."))])
+
+
+class FinalForm(FlaskForm):
+    """The final round: timing, the weights combining the rounds, its rubric and panel."""
+
+    title = StringField(_l("Tên vòng chung khảo"),
+                        validators=[DataRequired(REQUIRED), Length(max=255)])
+    presentation_minutes = IntegerField(_l("Thời gian trình bày (phút)"), default=10,
+                                        validators=[InputRequired(REQUIRED),
+                                                    NumberRange(min=1, max=120)])
+    questions_minutes = IntegerField(_l("Thời gian trả lời câu hỏi (phút)"), default=5,
+                                     validators=[InputRequired(REQUIRED),
+                                                 NumberRange(min=0, max=120)])
+    preliminary_weight = IntegerField(_l("Trọng số điểm sơ khảo (%)"), default=30,
+                                      validators=[InputRequired(REQUIRED),
+                                                  NumberRange(min=0, max=100)])
+    final_weight = IntegerField(_l("Trọng số điểm chung khảo (%)"), default=70,
+                                validators=[InputRequired(REQUIRED),
+                                            NumberRange(min=0, max=100)])
+    judge_ids = SelectMultipleField(_l("Ban Giám khảo chung khảo"), coerce=int,
+                                    widget=widgets.ListWidget(prefix_label=False),
+                                    option_widget=widgets.CheckboxInput())
+    criteria = FieldList(FormField(CriterionForm), min_entries=5, max_entries=12)
+
+    def validate_final_weight(self, field) -> None:
+        if (field.data or 0) + (self.preliminary_weight.data or 0) <= 0:
+            raise ValidationError(_("Tổng hai trọng số phải lớn hơn 0."))
+
+    def validate_judge_ids(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_("Hãy chọn ít nhất một giám khảo chung khảo."))
+
+    def criteria_data(self) -> list[tuple[str, str, int, str]]:
+        return [(e.form.name.data.strip(), (e.form.description.data or "").strip(),
+                 e.form.weight.data or 1, e.form.scale.data)
+                for e in self.criteria if (e.form.name.data or "").strip()]
+
+    def validate_criteria(self, field) -> None:
+        if not self.criteria_data():
+            raise ValidationError(_("Cần ít nhất một tiêu chí chấm điểm."))
+
+
+class PromoteForm(FlaskForm):
+    """Promote to the final: the best N or every score at or above a threshold."""
+
+    mode = RadioField(_l("Cách chọn"), choices=[
+        ("top", _l("Lấy N sáng kiến điểm cao nhất")),
+        ("threshold", _l("Lấy mọi sáng kiến đạt từ ngưỡng điểm trở lên"))], default="top")
+    value = DecimalField(_l("N hoặc ngưỡng điểm (trên thang 100)"), places=2, default=5,
+                         validators=[InputRequired(REQUIRED), NumberRange(
+                             min=0, max=100, message=_l("Nhập số từ 0 đến 100."))])
+    confirm = BooleanField(_l("Tôi đã xem danh sách và xác nhận đưa các sáng kiến được chọn vào "
+                              "vòng chung khảo."),
+                           validators=[DataRequired(_l("Hãy đánh dấu xác nhận trước khi đưa "
+                                                       "vào chung khảo."))])
+
+    def validate_value(self, field) -> None:
+        if self.mode.data == "top" and field.data is not None and (
+                field.data < 1 or field.data != int(field.data)):
+            raise ValidationError(_("Số sáng kiến phải là số nguyên từ 1 trở lên."))
+
+
+class TimerForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+
+
+def final_score_form_class(criteria) -> type[FlaskForm]:
+    """The tablet form of the final: one required score per criterion (c<id>), a comment."""
+    attrs = {}
+    for c in criteria:
+        attrs[f"c{c.id}"] = IntegerField(
+            c.name, validators=[InputRequired(_l("Vui lòng chấm tiêu chí này.")),
+                                NumberRange(min=c.scale_min, max=c.scale_max,
+                                            message=_l("Điểm phải từ %(min)s đến %(max)s."))])
+    attrs["comment"] = TextAreaField(_l("Nhận xét (không bắt buộc)"),
+                                     validators=[Optional(), Length(max=5000)])
+    return type("FinalScoreForm", (FlaskForm,), attrs)
 
 
 def review_form_class(criteria) -> type[FlaskForm]:

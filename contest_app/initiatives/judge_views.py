@@ -17,7 +17,7 @@ from ..domain import DomainError
 from ..errors import ERRORS
 from ..extensions import db
 from ..security import role_required
-from . import judging
+from . import finals, judging
 from .forms import ConflictForm, review_form_class
 
 bp = Blueprint("judging", __name__, url_prefix="/giam-khao")
@@ -29,7 +29,8 @@ def worklist():
     items = judging.worklist(db.session, current_user.id)
     done = sum(1 for i in items if i.reviewed)
     return render_template("initiatives/judge_list.html", items=items, done=done,
-                           total=len(items))
+                           total=len(items),
+                           finals=finals.finals_for_judge(db.session, current_user.id))
 
 
 @bp.route("/sang-kien/<int:initiative_id>", methods=["GET", "POST"])

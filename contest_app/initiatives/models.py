@@ -34,6 +34,10 @@ class InitiativeCall(db.Model):
     # as their own review is in.
     cojudge_visibility: Mapped[str] = mapped_column(String(20), default=AFTER_REVIEW_DEADLINE)
     results_published_at: Mapped[datetime | None]
+    # Participation quotas: the minimum of submitted initiatives expected from each unit and
+    # from each block of units (None: no quota).
+    min_per_unit: Mapped[int | None]
+    min_per_block: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     criteria: Mapped[list[Criterion]] = relationship(
@@ -43,6 +47,11 @@ class InitiativeCall(db.Model):
     @property
     def published(self) -> bool:
         return self.results_published_at is not None
+
+    def open_for_submissions(self, now: datetime) -> bool:
+        from .cycle import submissions_open
+
+        return submissions_open(now, self.submission_deadline, self.published)
 
 
 class Criterion(db.Model):

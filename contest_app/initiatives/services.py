@@ -18,8 +18,8 @@ from ..accounts.models import ROLE_JUDGE, ROLE_ORGANISER, User
 from ..domain import DomainError, NotFound, ValidationFailed
 from ..errors import register_domain_error
 from ..organiser.models import record
+from . import cycle, rules
 from . import files as filestore
-from . import rules
 from .models import Criterion, Initiative, InitiativeCall, InitiativeFile, Review, ReviewAssignment
 from .sanitise import Unsanitisable, sanitise
 
@@ -32,6 +32,10 @@ class JudgeCopyMissing(DomainError):
 
 register_domain_error("initiative_call_closed", 409,
                       _l("Đã hết hạn nộp sáng kiến của đợt này; không thể thay đổi nữa."))
+register_domain_error("initiative_call_results_closed", 409,
+                      _l("Đợt phát động này đã công bố kết quả nên không nhận thêm hoặc sửa "
+                         "sáng kiến; không có thay đổi nào được lưu. Nếu cần, hãy liên hệ Ban "
+                         "Tổ chức."))
 register_domain_error("initiative_locked", 409,
                       _l("Sáng kiến đã được chấm hoặc đã có quyết định nên không thể thay đổi."))
 register_domain_error("initiative_not_enough_judges", 409,
@@ -217,6 +221,8 @@ def can_edit(session: Session, initiative: Initiative, now) -> bool:
 
 
 def ensure_editable(session: Session, initiative: Initiative, now) -> None:
+    call = initiative.call
+    cycle.ensure_submissions_open(now, call.submission_deadline, call.published)
     rules.ensure_editable(initiative.state, now, initiative.call.submission_deadline,
                           has_reviews(session, initiative.id), initiative.decision is not None)
 
@@ -238,8 +244,7 @@ def _check_content(call: InitiativeCall, data: InitiativeData, submitting: bool)
 def create_initiative(session: Session, actor_id: int, call: InitiativeCall,
                       data: InitiativeData, now, submit: bool,
                       uploads: Sequence[filestore.CheckedFile], folder: Path) -> Initiative:
-    if now >= call.submission_deadline:
-        raise rules.CallClosed()
+    cycle.ensure_submissions_open(now, call.submission_deadline, call.published)
     _check_content(call, data, submit)
     initiative = Initiative(call_id=call.id, author_id=actor_id, created_at=now, updated_at=now,
                             **_fields(data))

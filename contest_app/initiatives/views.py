@@ -19,8 +19,8 @@ from .. import clock
 from ..domain import DomainError, ValidationFailed
 from ..extensions import db
 from ..storage import send_upload
+from . import cycle, documents, judging, rules
 from . import files as filestore
-from . import judging, rules
 from . import services as svc
 from .forms import InitiativeForm, file_error, upload_checks
 
@@ -124,8 +124,7 @@ def _save(form: InitiativeForm, call, initiative):
 @login_required
 def new(call_id: int):
     call = svc.get_call(db.session, call_id)
-    if clock.now() >= call.submission_deadline:
-        raise rules.CallClosed()
+    cycle.ensure_submissions_open(clock.now(), call.submission_deadline, call.published)
     form = _form(call)
     done = _save(form, call, None)
     if done is not None:
@@ -228,5 +227,5 @@ def download(file_id: int):
 @bp.route("/ket-qua/<int:call_id>")
 def results(call_id: int):
     call = svc.get_call(db.session, call_id)
-    rows = judging.published_results(db.session, call)
+    rows = documents.decision_rows(db.session, call) if call.published else []
     return render_template("initiatives/results.html", call=call, rows=rows)

@@ -113,10 +113,106 @@ def test_submit_assign_review_decide_publish(app, page, make_user, make_unit) ->
     results = page.locator("#results")
     expect(results).to_contain_text(TITLE)
     expect(results).to_contain_text("Giải Nhất")
-    expect(results).to_contain_text("Nguyễn Tác Giả, Lê Đồng Tác")
-    expect(results).to_contain_text("UBND Phường Thử Nghiệm")
+    # Each person on their own line, beside their unit.
+    people = results.locator(".results-people li")
+    expect(people).to_have_count(2)
+    expect(people.nth(0)).to_have_text(re.compile(
+        r"Tác giả:\s+Nguyễn Tác Giả — UBND Phường Thử Nghiệm"))
+    expect(people.nth(1)).to_have_text(re.compile(r"Đồng tác giả:\s+Lê Đồng Tác — chưa ghi đơn vị"))
     log_in(page, author)
     page.goto("/sang-kien/")
     page.get_by_role("link", name=re.compile(TITLE)).click()
     expect(page.locator("#status")).to_have_text("Đạt giải")
     expect(page.get_by_text("Cần số liệu đánh giá đầy đủ hơn.")).to_be_visible()
+
+
+TABLET = {"width": 820, "height": 1180}
+
+
+def test_live_final_scoring_with_the_timer_on_a_tablet(app, browser, live_server, make_user,
+                                                      make_unit) -> None:
+    """The secretary starts a team's timer; the judge's tablet shows it running from the
+    server's start time, the judge scores the team, and the secretary sees the score."""
+    from contest_app.initiatives.final_models import FinalCriterion, Finalist, FinalRound
+    from contest_app.initiatives.models import Initiative, Review
+    from tests.browser.test_accessibility import violations
+
+    secretary = make_user(roles={"organiser"}, full_name="Thư Ký Hội Đồng")
+    judge = make_user(roles={"judge"}, full_name="Giám Khảo Chung Khảo")
+    author = make_user(full_name="Trần Đội Thi", unit=make_unit("UBND Phường Chung Khảo"))
+    with app.app_context():
+        now = datetime.now(UTC)
+        call = InitiativeCall(
+            title="Sáng kiến CCHC hai vòng", submission_deadline=now - timedelta(days=7),
+            review_deadline=now - timedelta(days=1), fields=list(rules.REFORM_FIELDS),
+            judges_per_submission=1,
+            criteria=[Criterion(name=n, description=d, weight=w, scale=s, position=i)
+                      for i, (n, d, w, s) in enumerate(DEFAULT_CRITERIA)])
+        db.session.add(call)
+        db.session.flush()
+        item = Initiative(call_id=call.id, author_id=author.id, title=TITLE,
+                          field=rules.REFORM_FIELDS[1], problem="Chờ lâu.", solution="Hẹn giờ.",
+                          benefits="Nhanh hơn.", state="submitted", submitted_at=now)
+        db.session.add(item)
+        db.session.flush()
+        db.session.add(Review(initiative_id=item.id, judge_id=judge.id, scores={}, total=90.0,
+                              comment="Tốt"))
+        final = FinalRound(call_id=call.id, title="Chung khảo hai vòng", presentation_minutes=10,
+                           questions_minutes=5, preliminary_weight=30, final_weight=70,
+                           judge_ids=[judge.id],
+                           criteria=[FinalCriterion(name="Trình bày", weight=60, position=0),
+                                     FinalCriterion(name="Trả lời câu hỏi", weight=40,
+                                                    position=1)])
+        final.finalists.append(Finalist(initiative_id=item.id, position=1,
+                                        preliminary_score=90.0))
+        db.session.add(final)
+        db.session.commit()
+        final_id, finalist_id = final.id, final.finalists[0].id
+
+    contexts = [browser.new_context(base_url=live_server.url, viewport=TABLET, locale="vi-VN")
+                for _ in range(2)]
+    try:
+        desk, tablet = (c.new_page() for c in contexts)
+        for pg in (desk, tablet):
+            pg.set_default_timeout(10_000)
+            pg.on("dialog", lambda dialog: dialog.accept())
+        log_in(tablet, judge)
+        tablet.goto("/giam-khao/")
+        tablet.get_by_role("link", name="Chấm chung khảo: Chung khảo hai vòng").click()
+        expect(tablet.locator("#final-progress")).to_have_text("0/1 đội đã chấm")
+        tablet.get_by_role("link", name=re.compile(TITLE)).click()
+        timer = tablet.locator("#final-timer [data-timer-clock]")
+        expect(timer).to_have_text("10:00")
+        expect(tablet.locator("#final-timer [data-timer-phase]")).to_have_text("Chưa bắt đầu")
+        assert violations(tablet) == []
+
+        log_in(desk, secretary)
+        desk.goto(f"/ban-to-chuc/sang-kien/chung-khao/doi/{finalist_id}")
+        desk.get_by_role("button", name="Bắt đầu / Tiếp tục").click()
+        expect(desk.locator("#final-timer")).to_have_attribute("data-running", "1")
+        # The judge's tablet picks the start up from the server within a poll and counts down.
+        expect(tablet.locator("#final-timer [data-timer-phase]")).to_have_text("Đang trình bày")
+        expect(timer).to_have_text(re.compile(r"^09:[45]\d$"))
+        desk.get_by_role("button", name="Tạm dừng").click()
+        expect(tablet.locator("#final-timer")).to_have_attribute("data-running", "0")
+        paused = timer.text_content()
+        tablet.wait_for_timeout(1500)
+        assert timer.text_content() == paused
+        # No horizontal scrolling at tablet width.
+        assert tablet.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+        tablet.get_by_label(re.compile("Trình bày")).fill("9")
+        tablet.get_by_role("button", name="Lưu điểm").click()
+        expect(tablet.get_by_text("Vui lòng chấm tiêu chí này.")).to_be_visible()
+        tablet.get_by_label(re.compile("Trả lời câu hỏi")).fill("8")
+        tablet.get_by_role("button", name="Lưu điểm").click()
+        expect(tablet.get_by_text("Đã lưu điểm chung khảo của đội.")).to_be_visible()
+        tablet.goto(f"/giam-khao/chung-khao/{final_id}")
+        expect(tablet.locator("#final-progress")).to_have_text("1/1 đội đã chấm")
+
+        desk.reload()
+        expect(desk.locator("#panel-scores")).to_contain_text("86,00")  # 0.6*90 + 0.4*80
+        assert violations(desk) == []
+    finally:
+        for c in contexts:
+            c.close()

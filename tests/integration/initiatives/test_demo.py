@@ -1,5 +1,6 @@
-"""The demo call: open relative to the server clock, three submissions by the demo participants
-(skipped when missing), nothing else, and loading it twice changes nothing."""
+"""The demo calls: one open relative to the server clock with three submissions by the demo
+participants (skipped when missing), then a two-round call whose best submissions are in a
+final; loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from sqlalchemy import func, select
 
 from contest_app.demo import load_units, load_users
 from contest_app.extensions import db
-from contest_app.initiatives.demo import load_demo_initiatives
+from contest_app.initiatives import finals
+from contest_app.initiatives.demo import DEMO_FINAL_CALL_TITLE, load_demo_initiatives
+from contest_app.initiatives.final_models import Finalist, FinalRound, FinalScore
 from contest_app.initiatives.models import (
     Initiative,
     InitiativeCall,
@@ -29,10 +32,25 @@ def test_demo_call_is_open_with_three_submissions_and_idempotent(app, clock) -> 
         first = _counts()
         load_demo_initiatives(db.session)
         db.session.commit()
-        assert _counts() == first == (1, 3, 0, 0)
+        # The open call (3 submissions, none assigned) and the two-round call (3 reviewed twice).
+        assert _counts() == first == (2, 6, 6, 0)
         assert call.submission_deadline > clock.now() and len(call.criteria) == 4
+        assert db.session.scalar(select(func.count(Initiative.id)).where(
+            Initiative.call_id == call.id)) == 3
         states = set(db.session.scalars(select(Initiative.state)))
         assert states == {"submitted"}
+        two_rounds = db.session.scalar(select(InitiativeCall).where(
+            InitiativeCall.title == DEMO_FINAL_CALL_TITLE))
+        assert two_rounds.submission_deadline < clock.now()
+        final = db.session.scalar(select(FinalRound))
+        assert final.call_id == two_rounds.id and len(final.judge_ids) == 2
+        assert db.session.scalar(select(func.count(Finalist.id))) == 2
+        assert db.session.scalar(select(func.count(FinalScore.id))) == 1
+        results = finals.results(db.session, final)
+        # The best preliminary submissions were promoted; the scored one has a combined result.
+        assert [r.finalist.position for r in results] == [1, 2]
+        assert results[0].combined is not None and results[1].combined is None
+        assert results[0].preliminary >= results[1].preliminary
 
 
 def test_demo_skips_missing_participants(app, clock) -> None:

@@ -1,0 +1,292 @@
+"""The final round (chung khảo): its settings, rubric and panel; promotion of the best
+preliminary submissions (previewed first); the presentation timer run by the secretary from
+the server's clock; the panel's live scores and the combined result. Session, actor and `now`
+are arguments; functions flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..accounts.models import User
+from ..domain import NotFound, ValidationFailed
+from ..organiser.models import record
+from . import cycle, judging, rules
+from .final_models import FinalCriterion, Finalist, FinalRound, FinalScore
+from .models import InitiativeCall
+
+DEFAULT_FINAL_CRITERIA = [
+    ("Nội dung, tính mới của giải pháp", "Trình bày rõ vấn đề, giải pháp và điểm mới.", 40,
+     "0-10"),
+    ("Hiệu quả, khả năng nhân rộng", "Kết quả đã đạt, khả năng áp dụng ở nơi khác.", 30,
+     "0-10"),
+    ("Trình bày và trả lời câu hỏi", "Đúng giờ, mạch lạc; trả lời đúng trọng tâm câu hỏi của "
+     "Ban Giám khảo.", 30, "0-10"),
+]
+
+
+@dataclass
+class FinalData:
+    title: str
+    presentation_minutes: int
+    questions_minutes: int
+    preliminary_weight: int
+    final_weight: int
+    criteria: list[tuple[str, str, int, str]]
+    judge_ids: list[int]
+
+
+def final_of(session: Session, call: InitiativeCall) -> FinalRound | None:
+    return session.scalar(select(FinalRound).where(FinalRound.call_id == call.id))
+
+
+def get_final(session: Session, final_id: int) -> FinalRound:
+    final = session.get(FinalRound, final_id)
+    if final is None:
+        raise NotFound()
+    return final
+
+
+def get_finalist(session: Session, finalist_id: int) -> Finalist:
+    finalist = session.get(Finalist, finalist_id)
+    if finalist is None:
+        raise NotFound()
+    return finalist
+
+
+def has_scores(session: Session, final: FinalRound) -> bool:
+    return session.scalar(select(FinalScore.id).join(
+        Finalist, Finalist.id == FinalScore.finalist_id).where(
+        Finalist.final_id == final.id).limit(1)) is not None
+
+
+def save_final(session: Session, actor_id: int, call: InitiativeCall, final: FinalRound | None,
+               data: FinalData) -> FinalRound:
+    """Create or update the call's final; its rubric cannot change once a score exists."""
+    cycle.check_final_settings(data.presentation_minutes, data.questions_minutes,
+                               data.preliminary_weight, data.final_weight)
+    if not data.criteria:
+        raise ValidationFailed(criteria="empty")
+    known = {j.id for j in judging.judges(session)}
+    if not data.judge_ids or set(data.judge_ids) - known:
+        raise ValidationFailed(judge_ids="invalid")
+    created = final is None
+    if final is None:
+        final = FinalRound(call_id=call.id, title=data.title)
+        session.add(final)
+    current = [(c.name, c.description, c.weight, c.scale) for c in final.criteria]
+    if current != list(data.criteria) and not created and has_scores(session, final):
+        raise rules.RubricLocked()
+    final.title = data.title
+    final.presentation_minutes = data.presentation_minutes
+    final.questions_minutes = data.questions_minutes
+    final.preliminary_weight = data.preliminary_weight
+    final.final_weight = data.final_weight
+    final.judge_ids = sorted(set(data.judge_ids))
+    if current != list(data.criteria):
+        final.criteria.clear()
+        session.flush()
+        for position, (name, description, weight, scale) in enumerate(data.criteria):
+            final.criteria.append(FinalCriterion(name=name, description=description,
+                                                 weight=weight, scale=scale, position=position))
+    session.flush()
+    record(actor_id, "initiative_final.save", call, after={
+        "final_id": final.id, "minutes": [final.presentation_minutes, final.questions_minutes],
+        "weights": [final.preliminary_weight, final.final_weight],
+        "judges": final.judge_ids, "criteria": [[c.name, c.weight, c.scale]
+                                                for c in final.criteria]})
+    return final
+
+
+# --- Promotion ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    row: judging.TableRow
+    selected: bool
+    finalist: bool  # already in the final
+
+
+def preview(session: Session, call: InitiativeCall, final: FinalRound | None, mode: str,
+            value: float) -> list[Candidate]:
+    """Every submitted initiative of the call with its preliminary score, marked when the
+    chosen rule (top N or threshold) would promote it."""
+    rows = [r for r in judging.organiser_table(session, call)
+            if r.initiative.decision != rules.REJECTED]
+    chosen = set(cycle.select_finalists(
+        [(r.initiative.id, r.aggregate.score) for r in rows], mode, value))
+    already = {f.initiative_id for f in final.finalists} if final else set()
+    return [Candidate(r, r.initiative.id in chosen, r.initiative.id in already) for r in rows]
+
+
+def promote(session: Session, actor_id: int, call: InitiativeCall, final: FinalRound, mode: str,
+            value: float, now: datetime) -> int:
+    """Promote the submissions the rule selects (as previewed); returns how many are new.
+    Each finalist keeps its preliminary score as it was at promotion."""
+    candidates = [c for c in preview(session, call, final, mode, value) if c.selected]
+    added = []
+    position = max((f.position for f in final.finalists), default=0)
+    for candidate in candidates:
+        if candidate.finalist:
+            continue
+        position += 1
+        final.finalists.append(Finalist(
+            initiative_id=candidate.row.initiative.id, position=position,
+            preliminary_score=candidate.row.aggregate.score, promoted_by_id=actor_id,
+            promoted_at=now))
+        added.append(candidate.row.initiative.id)
+    session.flush()
+    record(actor_id, "initiative_final.promote", call, after={
+        "final_id": final.id, "mode": mode, "value": value, "promoted": added})
+    return len(added)
+
+
+# --- The timer ------------------------------------------------------------------------------
+
+START, PAUSE, RESET = "start", "pause", "reset"
+
+
+def run_timer(session: Session, actor_id: int, finalist: Finalist, action: str,
+              now: datetime) -> None:
+    """Start (or resume), pause or reset a team's timer; starting one team pauses any other
+    running in the same final."""
+    if action not in (START, PAUSE, RESET):
+        raise ValidationFailed(action="unknown")
+    before = {"elapsed": finalist.timer_elapsed, "running": finalist.timer_started_at is not None}
+    if action == START and finalist.timer_started_at is None:
+        for other in finalist.final.finalists:
+            if other.id != finalist.id and other.timer_started_at is not None:
+                _pause(other, now)
+        finalist.timer_started_at = now
+    elif action == PAUSE and finalist.timer_started_at is not None:
+        _pause(finalist, now)
+    elif action == RESET:
+        finalist.timer_started_at, finalist.timer_elapsed = None, 0
+    session.flush()
+    record(actor_id, "initiative_final.timer", finalist.initiative, before=before,
+           after={"action": action, "elapsed": finalist.timer_elapsed})
+
+
+def _pause(finalist: Finalist, now: datetime) -> None:
+    finalist.timer_elapsed = int(cycle.timer_elapsed(now, finalist.timer_started_at,
+                                                     finalist.timer_elapsed))
+    finalist.timer_started_at = None
+
+
+def timer_state(finalist: Finalist, now: datetime) -> dict:
+    """What a tablet needs to show the timer: the server's now, the start of the running
+    stretch, the seconds run before it and the phase lengths."""
+    final = finalist.final
+    presentation, questions = final.presentation_minutes * 60, final.questions_minutes * 60
+    elapsed = cycle.timer_elapsed(now, finalist.timer_started_at, finalist.timer_elapsed)
+    phase, left = cycle.timer_phase(elapsed, presentation, questions,
+                                    finalist.timer_started_at is not None)
+    return {"now": now.isoformat(), "running": finalist.timer_started_at is not None,
+            "started_at": finalist.timer_started_at.isoformat()
+            if finalist.timer_started_at else None,
+            "elapsed_before": finalist.timer_elapsed, "elapsed": int(elapsed),
+            "presentation_seconds": presentation, "questions_seconds": questions,
+            "phase": phase, "left": int(left)}
+
+
+# --- The panel's scores ---------------------------------------------------------------------
+
+
+def finals_for_judge(session: Session, judge_id: int) -> list[FinalRound]:
+    return [f for f in session.scalars(select(FinalRound).order_by(FinalRound.id))
+            if judge_id in (f.judge_ids or [])]
+
+
+def ensure_panel(final: FinalRound, judge_id: int) -> None:
+    if judge_id not in (final.judge_ids or []):
+        raise NotFound()
+
+
+def own_score(session: Session, finalist: Finalist, judge_id: int) -> FinalScore | None:
+    return session.scalar(select(FinalScore).where(FinalScore.finalist_id == finalist.id,
+                                                   FinalScore.judge_id == judge_id))
+
+
+def team_scores(session: Session, finalist: Finalist) -> dict[int, FinalScore]:
+    """The panel's scores of a team, by judge."""
+    return {s.judge_id: s for s in session.scalars(
+        select(FinalScore).where(FinalScore.finalist_id == finalist.id))}
+
+
+def panel(session: Session, final: FinalRound) -> list[User]:
+    return list(session.scalars(select(User).where(User.id.in_(final.judge_ids or [0]))
+                                .order_by(User.full_name, User.id)))
+
+
+def final_rubric(final: FinalRound) -> list[rules.Criterion]:
+    return [rules.Criterion(c.id, c.weight, c.scale_min, c.scale_max) for c in final.criteria]
+
+
+def save_score(session: Session, judge_id: int, finalist: Finalist,
+               scores: dict[int, int | None], comment: str, now: datetime) -> FinalScore:
+    """Create or update a panel judge's score of a finalist (not for their own submission or
+    one from their unit); refused once the call's results are published."""
+    final = finalist.final
+    ensure_panel(final, judge_id)
+    if final.call.published:
+        raise rules.ResultsPublished()
+    initiative = finalist.initiative
+    judge = session.get(User, judge_id)
+    if initiative.author_id == judge_id or (
+            judge.unit_id is not None and judge.unit_id == initiative.author.unit_id):
+        raise rules.JudgeNotEligible()
+    criteria = final_rubric(final)
+    total = rules.review_total(criteria, scores)
+    clean = {str(c.id): int(scores[c.id]) for c in criteria}
+    row = own_score(session, finalist, judge_id)
+    before = {"total": row.total} if row else None
+    if row is None:
+        row = FinalScore(finalist_id=finalist.id, judge_id=judge_id, scores=clean, total=total,
+                         comment=comment.strip(), submitted_at=now, updated_at=now)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # a double tap raced us: update the row that won
+            row = own_score(session, finalist, judge_id)
+    row.scores, row.total, row.comment, row.updated_at = clean, total, comment.strip(), now
+    session.flush()
+    record(judge_id, "initiative_final.score", initiative, before=before, after={"total": total})
+    return row
+
+
+@dataclass(frozen=True)
+class FinalResult:
+    finalist: Finalist
+    preliminary: float | None
+    final: float | None
+    scores: int
+    expected: int
+    combined: float | None
+
+
+def results(session: Session, final: FinalRound) -> list[FinalResult]:
+    """Finalists with their preliminary score, the mean of the panel's scores, and the
+    combined result, best first."""
+    totals: dict[int, list[float]] = {}
+    ids = [f.id for f in final.finalists]
+    if ids:
+        for finalist_id, total in session.execute(
+                select(FinalScore.finalist_id, FinalScore.total)
+                .where(FinalScore.finalist_id.in_(ids))):
+            totals.setdefault(finalist_id, []).append(total)
+    out = []
+    for finalist in final.finalists:
+        mine = totals.get(finalist.id, [])
+        mean = round(sum(mine) / len(mine), 2) if mine else None
+        out.append(FinalResult(
+            finalist, finalist.preliminary_score, mean, len(mine), len(final.judge_ids or []),
+            cycle.combined_score(finalist.preliminary_score, mean, final.preliminary_weight,
+                                 final.final_weight)))
+    out.sort(key=lambda r: cycle.final_rank_key(r.combined, r.final, r.preliminary,
+                                                r.finalist.id))
+    return out
