@@ -63,3 +63,12 @@ def test_demo_call_scores_in_points_and_has_an_auto_conflicted_judge(app, clock)
         assigned = set(db.session.scalars(select(ReviewAssignment.judge_id).where(
             ReviewAssignment.initiative_id == same_unit[0].id)))
         assert judge.id not in assigned and len(assigned) == 2
+
+
+def test_demo_call_page_shows_the_points_rubric(app, client) -> None:
+    with app.app_context():
+        call_id = load_demo_initiatives(db.session).id
+        db.session.commit()
+    page = client.get(f"/sang-kien/dot/{call_id}").get_data(as_text=True)
+    assert "Điểm tối đa" in page and "27–30: Hoàn toàn mới" in page
+    assert "tối đa 25 điểm" in page  # the rules text of the call
