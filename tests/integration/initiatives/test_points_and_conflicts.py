@@ -178,6 +178,9 @@ def test_rubric_cannot_change_once_a_review_exists(app, client_for, world, point
         == 302
     url = f"/ban-to-chuc/sang-kien/dot/{world.call_id}"
     organiser = client_for(world.organiser)
+    page = organiser.get(url).get_data(as_text=True)
+    assert "không thể thay đổi tiêu chí" in page and "27–30: Hoàn toàn mới" in page
+    assert '<option selected value="points">' in page
     base = {"title": "Sáng kiến CCHC 2026", "submission_deadline": "2026-12-20T17:00",
             "review_deadline": "2026-12-31T17:00", "fields_text": "A",
             "judges_per_submission": "2", "scoring": "points", "third_judge_gap": "20"}
@@ -223,6 +226,8 @@ def test_a_large_gap_is_flagged_and_one_click_adds_a_judge(app, clock, client_fo
     table = f"/ban-to-chuc/sang-kien/dot/{world.call_id}/bang"
     page = organiser.get(table).get_data(as_text=True)
     assert 'data-extra-judge="needed"' in page and "Cần thêm giám khảo" in page
+    detail = organiser.get(f"/ban-to-chuc/sang-kien/{item_id}").get_data(as_text=True)
+    assert "94/100" in detail and "35/100" in detail and "Tính khả thi: 24/25" in detail
     response = post(organiser, f"/ban-to-chuc/sang-kien/{item_id}/giam-khao-them", page=table)
     assert response.status_code == 302
     with app.app_context():
