@@ -41,6 +41,8 @@ DEMO_USERS = [
     ("btc@demo.vn", "Nguyễn Thị Ban Tổ Chức", "0901000001", "Sở Nội vụ", {"organiser"}),
     ("giamkhao@demo.vn", "Trần Văn Giám Khảo", "0901000002", "Sở Tư pháp", {"judge"}),
     ("giamkhao2@demo.vn", "Lê Thị Thẩm Định", "0901000003", "Sở Tài chính", {"judge"}),
+    # A judge in the unit of a demo initiative's author: never assigned to it (conflict).
+    ("giamkhao3@demo.vn", "Đỗ Thị Hội Đồng", "0901000004", "UBND phường Tuy Hòa", {"judge"}),
     ("thisinh1@demo.vn", "Phạm Minh An", "0902000001", "UBND phường Buôn Ma Thuột", set()),
     ("thisinh2@demo.vn", "Hoàng Thu Bình", "0902000002", "Sở Y tế", set()),
     ("thisinh3@demo.vn", "Võ Quốc Cường",  "0902000003", "UBND phường Tuy Hòa", set()),

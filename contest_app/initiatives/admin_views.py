@@ -15,14 +15,16 @@ from ..errors import ERRORS
 from ..extensions import db
 from ..notifications import services as notifications
 from ..security import role_required
-from . import judging, rules
+from . import judging, rules, scoring
 from . import services as svc
 from .export import XLSX, table_xlsx
 from .forms import (
     DEFAULT_CRITERIA,
+    DEFAULT_POINT_CRITERIA,
     AssignForm,
     CallForm,
     DecisionForm,
+    OrganiserConflictForm,
     PublishForm,
     RedactionForm,
 )
@@ -31,11 +33,20 @@ bp = Blueprint("initiatives_admin", __name__, url_prefix="/ban-to-chuc/sang-kien
 
 
 def _fill_criteria(form: CallForm, call) -> None:
-    rows = ([(c.name, c.description, c.weight, c.scale) for c in call.criteria] if call
-            else DEFAULT_CRITERIA)
-    for entry, (name, description, weight, scale) in zip(form.criteria, rows, strict=False):
+    """The rubric lines shown: the call's, or for a new call the default rubric in points
+    (with the weighted defaults beside it, for an organiser who switches models)."""
+    if call is not None:
+        rows = [(c.name, c.description, c.weight, c.scale, c.max_points,
+                 scoring.bands_text(c.band_list)) for c in call.criteria]
+        form.scoring.data = call.scoring
+    else:
+        rows = [(n, d, w, s, points, bands) for (n, d, w, s), (_n, _d, points, bands)
+                in zip(DEFAULT_CRITERIA, DEFAULT_POINT_CRITERIA, strict=True)]
+    for entry, (name, description, weight, scale, points, bands) in zip(form.criteria, rows,
+                                                                        strict=False):
         entry.form.name.data, entry.form.description.data = name, description
         entry.form.weight.data, entry.form.scale.data = weight, scale
+        entry.form.max_points.data, entry.form.bands.data = points, bands
 
 
 def _call_data(form: CallForm) -> svc.CallData:
@@ -44,7 +55,8 @@ def _call_data(form: CallForm) -> svc.CallData:
         submission_deadline=form.submission_deadline.data,
         review_deadline=form.review_deadline.data, fields=form.fields_list(),
         judges_per_submission=form.judges_per_submission.data, criteria=form.criteria_data(),
-        cojudge_visibility=form.cojudge_visibility.data)
+        cojudge_visibility=form.cojudge_visibility.data, scoring=form.scoring.data,
+        third_judge_gap=form.third_judge_gap_value())
 
 
 def _save_call(form: CallForm, call):
@@ -106,7 +118,7 @@ def _table(call, publish_form: PublishForm, status: int = 200):
         "initiatives/admin_table.html", call=call, rows=judging.organiser_table(db.session, call),
         progress=judging.judge_progress(db.session, call), publish_form=publish_form,
         undecided=len(judging.undecided(db.session, call)), counts=svc.count_by_state(
-            db.session, call.id), threshold=rules.DISAGREEMENT_POINTS), status
+            db.session, call.id), threshold=judging.disagreement_threshold(call)), status
 
 
 @bp.route("/dot/<int:call_id>/bang.xlsx")
@@ -152,12 +164,18 @@ def publish(call_id: int):
     return redirect(url_for("initiatives.results", call_id=call.id))
 
 
-def _detail(initiative, assign_form=None, decision_form=None, status: int = 200,
-            redaction_form=None):
-    judges = judging.judges(db.session)
-    assign_form = assign_form or AssignForm(prefix="assign")
-    assign_form.judge_id.choices = [(0, _("— Chọn giám khảo —"))] + [
+def _judge_choices(judges) -> list[tuple[int, str]]:
+    return [(0, _("— Chọn giám khảo —"))] + [
         (j.id, f"{j.full_name} ({j.unit.name if j.unit else '—'})") for j in judges]
+
+
+def _detail(initiative, assign_form=None, decision_form=None, status: int = 200,
+            redaction_form=None, conflict_form=None):
+    assign_form = assign_form or AssignForm(prefix="assign")
+    # Only judges who may take it: conflicted ones (own unit, co-authors, declared) are left out.
+    assign_form.judge_id.choices = _judge_choices(judging.eligible_judges(db.session, initiative))
+    conflict_form = conflict_form or OrganiserConflictForm(prefix="conflict")
+    conflict_form.judge_id.choices = _judge_choices(judging.judges(db.session))
     decision_form = decision_form or DecisionForm(
         prefix="decision", data={"decision": initiative.decision or "accepted",
                                  "award": initiative.award or "",
@@ -169,7 +187,9 @@ def _detail(initiative, assign_form=None, decision_form=None, status: int = 200,
     original = {name: getattr(initiative, name) or "" for name in rules.JUDGE_TEXT_FIELDS}
     return render_template(
         "initiatives/admin_initiative.html", initiative=initiative, row=rows[0] if rows else None,
-        assign_form=assign_form, decision_form=decision_form, redaction_form=redaction_form,
+        assign_form=assign_form, conflict_form=conflict_form,
+        judge_names={j.id: j.full_name for j in judging.judges(db.session)},
+        decision_form=decision_form, redaction_form=redaction_form,
         redacted=sorted(initiative.judge_text or {}),
         stale=rules.stale_redactions(original, initiative.judge_text),
         status=svc.shown_status(db.session, initiative, clock.now())), status
@@ -242,3 +262,48 @@ def decide(initiative_id: int):
     db.session.commit()
     flash(_("Đã ghi quyết định."), "success")
     return redirect(url_for(".table", call_id=item.call_id))
+
+
+@bp.route("/<int:initiative_id>/giam-khao-them", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def extra_judge(initiative_id: int):
+    """One click: give a submission whose judges differ by more than the call's gap another
+    judge, not conflicted and with the fewest assignments."""
+    item = svc.get_initiative(db.session, initiative_id)
+    try:
+        judge = judging.assign_extra_judge(db.session, current_user.id, item, clock.now())
+    except DomainError as err:
+        db.session.rollback()
+        if err.code == "initiative_not_enough_judges":
+            flash(_("Không còn giám khảo nào chấm được sáng kiến này (không xung đột lợi ích, "
+                    "chưa được phân công). Hãy thêm giám khảo."), "danger")
+        else:
+            flash(str(ERRORS[err.code][1]), "danger")
+        return _table(item.call, PublishForm(), ERRORS[err.code][0])
+    db.session.commit()
+    flash(_("Đã mời thêm giám khảo %(name)s chấm sáng kiến số %(n)s.", name=judge.full_name,
+            n=item.id), "success")
+    return redirect(url_for(".table", call_id=item.call_id))
+
+
+@bp.route("/<int:initiative_id>/xung-dot", methods=["POST"])
+@role_required(ROLE_ORGANISER)
+def set_conflict(initiative_id: int):
+    """Record a judge's conflict with a submission (the judge is taken off it)."""
+    item = svc.get_initiative(db.session, initiative_id)
+    form = OrganiserConflictForm(prefix="conflict")
+    form.judge_id.choices = [(j.id, j.full_name) for j in judging.judges(db.session)]
+    if not form.validate_on_submit():
+        if form.judge_id.errors:
+            form.judge_id.errors = [_("Hãy chọn một giám khảo.")]
+        return _detail(item, conflict_form=form, status=422)
+    try:
+        judging.set_conflict(db.session, current_user.id, item, form.judge_id.data,
+                             form.kind.data, form.reason.data or "", clock.now())
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(ERRORS[err.code][1]), "danger")
+        return _detail(item, conflict_form=form, status=ERRORS[err.code][0])
+    db.session.commit()
+    flash(_("Đã ghi xung đột lợi ích; giám khảo không còn chấm sáng kiến này."), "success")
+    return redirect(url_for(".initiative", initiative_id=item.id))

@@ -1,6 +1,9 @@
-"""The demo calls for initiatives: one open now, with the default rubric and three submissions
-by the demo participants (skipped when those accounts are missing), and, last, a two-round
-call whose best submissions are in a final. Idempotent."""
+"""The demo calls for initiatives: one open now, scored in points as its rules say (Tính mới
+30, Tính khả thi 25, Hiệu quả 30, Khả năng nhân rộng 15; bands for novelty), a third judge
+asked when two judges differ by more than 15 points, and three submissions by the demo
+participants (skipped when those accounts are missing); the demo judge of UBND phường Tuy Hòa
+works in the unit of the third submission's author, so is automatically conflicted with it.
+Last, a two-round call whose best submissions are in a final. Idempotent."""
 
 from __future__ import annotations
 
@@ -11,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..accounts.models import User
-from . import rules
+from . import rules, scoring
 from .cycle import TOP_N, select_finalists
 from .final_models import FinalCriterion, Finalist, FinalRound, FinalScore
 from .finals import DEFAULT_FINAL_CRITERIA
-from .forms import DEFAULT_CRITERIA
+from .forms import DEFAULT_CRITERIA, DEFAULT_POINT_CRITERIA
 from .models import Criterion, Initiative, InitiativeCall, Review, ReviewAssignment
 from .services import rubric
 
@@ -26,9 +29,12 @@ DEMO_CALL_TEXT = (
     "dụng; có thể kèm tài liệu (PDF, Word, Excel, ảnh).\n"
     "Để bảo đảm chấm điểm khách quan, không ghi tên tác giả, đơn vị trong phần mô tả; giám "
     "khảo chấm không biết tác giả.\n"
-    "Ban Giám khảo chấm theo các tiêu chí: tính mới, tính khả thi, hiệu quả và khả năng nhân "
-    "rộng."
+    "Ban Giám khảo chấm theo các tiêu chí (thang 100 điểm): tính mới, tính sáng tạo tối đa 30 "
+    "điểm; tính khả thi tối đa 25 điểm; tính hiệu quả tối đa 30 điểm; khả năng nhân rộng tối "
+    "đa 15 điểm.\n"
+    "Giám khảo không chấm sáng kiến của đơn vị mình hoặc của người cùng viết sáng kiến với mình."
 )
+DEMO_THIRD_JUDGE_GAP = 15.0
 
 DEMO_SUBMISSIONS = [
     ("thisinh1@demo.vn", {
@@ -77,8 +83,11 @@ def load_demo_initiatives(session: Session) -> InitiativeCall:
             title=DEMO_CALL_TITLE, description=DEMO_CALL_TEXT,
             submission_deadline=now + timedelta(days=30), review_deadline=now + timedelta(days=45),
             fields=list(rules.REFORM_FIELDS), judges_per_submission=2, created_at=now,
-            criteria=[Criterion(name=n, description=d, weight=w, scale=s, position=i)
-                      for i, (n, d, w, s) in enumerate(DEFAULT_CRITERIA)])
+            scoring=scoring.POINTS, third_judge_gap=DEMO_THIRD_JUDGE_GAP,
+            criteria=[Criterion(name=n, description=d, weight=points, max_points=points,
+                                bands=scoring.bands_to_json(scoring.check_bands(
+                                    scoring.parse_bands(bands), points)), position=i)
+                      for i, (n, d, points, bands) in enumerate(DEFAULT_POINT_CRITERIA)])
         session.add(call)
         session.flush()
     for email, content in DEMO_SUBMISSIONS:

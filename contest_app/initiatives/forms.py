@@ -3,6 +3,8 @@ decisions and publication; and the Vietnamese messages for refused files."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -26,13 +28,14 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
 from ..forms_i18n import FlaskForm
 from ..quiz.forms import LocalDateTimeField
+from . import conflicts, rules, scoring
 from . import files as filestore
-from . import rules
 
 REQUIRED = _l("Vui lòng điền thông tin này.")
 
@@ -45,6 +48,23 @@ DEFAULT_CRITERIA = [
     ("Khả năng nhân rộng", "Có thể áp dụng tại các cơ quan, địa phương khác.", 20, "0-10"),
 ]
 
+# The default rubric of a call scored in points: criteria out of their maximum, summing to 100,
+# with the bands rules print for novelty. (name, description, max points, bands text)
+DEFAULT_POINT_CRITERIA = [
+    ("Tính mới, tính sáng tạo", "Giải pháp mới hoặc cải tiến rõ rệt so với cách làm hiện tại.",
+     30, "27–30: Hoàn toàn mới\n21–26: Cải tiến rõ rệt\n16–20: Trung bình\n1–15: Cải tiến ít\n"
+         "0: Sao chép"),
+    ("Tính khả thi", "Có thể triển khai với nguồn lực, thể chế hiện có.", 25, ""),
+    ("Tính hiệu quả", "Lợi ích đo được: thời gian, chi phí, sự hài lòng của người dân.", 30, ""),
+    ("Khả năng nhân rộng", "Có thể áp dụng tại các cơ quan, địa phương khác.", 15, ""),
+]
+
+SCORING_CHOICES = [
+    (scoring.POINTS, _l("Chấm theo điểm tối đa của từng tiêu chí, tổng là tổng điểm "
+                        "(khuyến nghị)")),
+    (scoring.WEIGHTED, _l("Chấm theo thang 0–10 hoặc 1–5 có trọng số, quy về thang 100")),
+]
+
 
 class CriterionForm(FlaskForm):
     class Meta:
@@ -52,6 +72,11 @@ class CriterionForm(FlaskForm):
 
     name = StringField(_l("Tiêu chí"), validators=[Optional(), Length(max=200)])
     description = StringField(_l("Mô tả"), validators=[Optional(), Length(max=1000)])
+    max_points = IntegerField(_l("Điểm tối đa"), validators=[
+        Optional(), NumberRange(min=1, max=scoring.MAX_POINTS_LIMIT,
+                                message=_l("Điểm tối đa từ %(min)s đến %(max)s."))])
+    bands = TextAreaField(_l("Các mức điểm (mỗi dòng một mức, ví dụ “27–30: Hoàn toàn mới”)"),
+                          validators=[Optional(), Length(max=2000)])
     weight = IntegerField(_l("Trọng số"), validators=[Optional(), NumberRange(min=1, max=100)])
     scale = SelectField(_l("Thang điểm"), choices=[("0-10", _l("0–10")), ("1-5", _l("1–5"))],
                         default="0-10")
@@ -76,6 +101,12 @@ class CallForm(FlaskForm):
         choices=[(rules.AFTER_REVIEW_DEADLINE, _l("Sau khi hết hạn chấm (khuyến nghị)")),
                  (rules.AFTER_OWN_REVIEW, _l("Sau khi giám khảo đã gửi phiếu của mình"))],
         default=rules.AFTER_REVIEW_DEADLINE)
+    scoring = SelectField(_l("Cách chấm điểm"), choices=SCORING_CHOICES, default=scoring.POINTS)
+    third_judge_gap = DecimalField(
+        _l("Mời thêm giám khảo khi hai giám khảo chênh nhau hơn (điểm)"), places=1,
+        validators=[Optional(), NumberRange(min=0.5, max=1000,
+                                            message=_l("Ngưỡng chênh lệch từ 0,5 đến 1000 "
+                                                       "điểm."))])
     criteria = FieldList(FormField(CriterionForm), min_entries=6, max_entries=12)
 
     def validate_review_deadline(self, field) -> None:
@@ -83,14 +114,47 @@ class CallForm(FlaskForm):
                 field.data <= self.submission_deadline.data:
             raise ValidationError(_("Hạn chấm phải sau hạn nộp sáng kiến."))
 
-    def criteria_data(self) -> list[tuple[str, str, int, str]]:
-        return [(e.form.name.data.strip(), (e.form.description.data or "").strip(),
-                 e.form.weight.data or 1, e.form.scale.data)
-                for e in self.criteria if (e.form.name.data or "").strip()]
+    def criteria_data(self) -> list:
+        """The named rubric lines (services.CriterionSpec values); bands that cannot be read
+        are left out here and reported by `validate_criteria`."""
+        from .services import CriterionSpec
+
+        rows = []
+        for e in self.criteria:
+            name = (e.form.name.data or "").strip()
+            if not name:
+                continue
+            try:
+                bands = scoring.parse_bands(e.form.bands.data)
+            except scoring.InvalidBands:
+                bands = ()
+            rows.append(CriterionSpec(name, (e.form.description.data or "").strip(),
+                                      e.form.weight.data or 1, e.form.scale.data,
+                                      e.form.max_points.data, bands))
+        return rows
 
     def validate_criteria(self, field) -> None:
-        if not self.criteria_data():
+        rows = self.criteria_data()
+        if not rows:
             raise ValidationError(_("Cần ít nhất một tiêu chí chấm điểm."))
+        if self.scoring.data != scoring.POINTS:
+            return
+        for e in self.criteria:
+            name = (e.form.name.data or "").strip()
+            if not name:
+                continue
+            if not e.form.max_points.data:
+                raise ValidationError(_("Hãy nhập điểm tối đa của tiêu chí “%(name)s”.",
+                                        name=name))
+            try:
+                scoring.check_bands(scoring.parse_bands(e.form.bands.data),
+                                    e.form.max_points.data)
+            except scoring.InvalidBands as err:
+                raise ValidationError(band_error(name, err)) from None
+
+    def third_judge_gap_value(self) -> float | None:
+        value = self.third_judge_gap.data
+        return float(value) if value is not None else None
 
     def fields_list(self) -> list[str]:
         seen: list[str] = []
@@ -149,9 +213,28 @@ class RedactionForm(FlaskForm):
         return {name: getattr(self, name).data or "" for name in rules.JUDGE_TEXT_FIELDS}
 
 
+CONFLICT_KIND_CHOICES = [
+    (conflicts.SAME_UNIT, _l("Cùng đơn vị với tác giả")),
+    (conflicts.COLLABORATOR, _l("Cộng tác, đồng tác giả với tác giả")),
+    (conflicts.FAMILY, _l("Quan hệ gia đình")),
+    (conflicts.OTHER, _l("Lý do khác")),
+]
+
+
 class ConflictForm(FlaskForm):
+    kind = SelectField(_l("Loại xung đột lợi ích"), choices=CONFLICT_KIND_CHOICES,
+                       default=conflicts.OTHER)
     reason = TextAreaField(_l("Lý do (ví dụ: cùng đơn vị, quan hệ gia đình, đã góp ý cho tác "
                               "giả)"), validators=[DataRequired(REQUIRED), Length(max=1000)])
+
+
+class OrganiserConflictForm(FlaskForm):
+    """An organiser records a judge's conflict with a submission."""
+
+    judge_id = SelectField(_l("Giám khảo"), coerce=int, validators=[DataRequired(REQUIRED)])
+    kind = SelectField(_l("Loại xung đột lợi ích"), choices=CONFLICT_KIND_CHOICES,
+                       default=conflicts.OTHER)
+    reason = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=1000)])
 
 
 class AssignForm(FlaskForm):
@@ -289,14 +372,91 @@ def final_score_form_class(criteria) -> type[FlaskForm]:
     return type("FinalScoreForm", (FlaskForm,), attrs)
 
 
-def review_form_class(criteria) -> type[FlaskForm]:
-    """A review form with one required score per criterion (named c<id>) and a comment."""
+def band_error(name: str, err: scoring.InvalidBands) -> str:
+    """A plain sentence for bands that cannot be used."""
+    reason = err.fields.get("reason")
+    if reason in ("unreadable", "no_label"):
+        return _("Các mức điểm của tiêu chí “%(name)s”, dòng %(line)s: hãy viết dạng "
+                 "“27–30: Hoàn toàn mới” hoặc “0: Sao chép”.", name=name,
+                 line=err.fields.get("line"))
+    if reason == "range":
+        return _("Các mức điểm của tiêu chí “%(name)s” phải nằm trong khoảng từ 0 đến điểm tối "
+                 "đa.", name=name)
+    if reason == "order":
+        return _("Mức “%(band)s” của tiêu chí “%(name)s”: điểm đầu phải nhỏ hơn hoặc bằng "
+                 "điểm cuối.", band=err.fields.get("band"), name=name)
+    return _("Các mức điểm của tiêu chí “%(name)s” chồng lên nhau (mức “%(band)s”).",
+             name=name, band=err.fields.get("band"))
+
+
+def _points_text(value) -> str:
+    return format(value.normalize(), "f").replace(".", ",") if value is not None else ""
+
+
+class ScoreField(StringField):
+    """A score as typed: "6,5" or "6.5"; `data` is a Decimal, or None when empty or not a
+    number (the validators tell which)."""
+
+    def process_formdata(self, valuelist) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = scoring.parse_number(self.raw)
+
+    def process_data(self, value) -> None:
+        self.raw = ""
+        self.data = scoring.parse_number(str(value)) if value is not None else None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        value = self.data
+        if value is not None and not isinstance(value, Decimal):
+            value = scoring.parse_number(str(value))
+        return format(value.normalize(), "f") if value is not None else ""
+
+
+def _entered(field) -> None:
+    if field.data is None:
+        if (getattr(field, "raw", "") or "").strip():
+            raise StopValidation(_("Điểm phải là một số, ví dụ 6 hoặc 6,5."))
+        raise StopValidation(_("Vui lòng chấm tiêu chí này."))
+
+
+def _points_validator(maximum: int):
+    def check(form, field) -> None:
+        _entered(field)
+        reason = scoring.point_problem(field.data, maximum)
+        if reason == scoring.NEGATIVE:
+            raise StopValidation(_("Điểm không được âm."))
+        if reason == scoring.ABOVE_MAX:
+            raise StopValidation(_("Tiêu chí này tối đa %(max)s điểm; bạn đã nhập %(value)s.",
+                                   max=maximum, value=_points_text(field.data)))
+        if reason == scoring.OFF_GRID:
+            raise StopValidation(_("Điểm chấm theo bước 0,5 (ví dụ 6 hoặc 6,5); %(value)s không "
+                                   "hợp lệ.", value=_points_text(field.data)))
+    return check
+
+
+def _scale_validator(low: int, high: int):
+    def check(form, field) -> None:
+        _entered(field)
+        reason = scoring.scale_problem(field.data, low, high)
+        if reason == scoring.NOT_INTEGER:
+            raise StopValidation(_("Tiêu chí này chấm bằng số nguyên từ %(min)s đến %(max)s.",
+                                   min=low, max=high))
+        if reason == scoring.OUT_OF_RANGE:
+            raise StopValidation(_("Điểm phải từ %(min)s đến %(max)s.", min=low, max=high))
+    return check
+
+
+def review_form_class(criteria, in_points: bool = False) -> type[FlaskForm]:
+    """A review form with one required score per criterion (named c<id>) and a comment: in
+    points (0 to the criterion's maximum, steps of 0.5) or on the weighted scale (whole
+    numbers)."""
     attrs = {}
     for c in criteria:
-        attrs[f"c{c.id}"] = IntegerField(
-            c.name, validators=[InputRequired(_l("Vui lòng chấm tiêu chí này.")),
-                                NumberRange(min=c.scale_min, max=c.scale_max,
-                                            message=_l("Điểm phải từ %(min)s đến %(max)s."))])
+        check = (_points_validator(c.max_points or c.weight) if in_points
+                 else _scale_validator(c.scale_min, c.scale_max))
+        attrs[f"c{c.id}"] = ScoreField(c.name, validators=[check])
     attrs["comment"] = TextAreaField(_l("Nhận xét"), validators=[
         DataRequired(_l("Vui lòng viết nhận xét.")), Length(max=10000)])
     return type("ReviewForm", (FlaskForm,), attrs)

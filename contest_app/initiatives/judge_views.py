@@ -39,7 +39,7 @@ def review(initiative_id: int):
     initiative = judging.assigned_initiative(db.session, initiative_id, current_user.id)
     criteria = list(initiative.call.criteria)
     own = judging.own_review(db.session, initiative.id, current_user.id)
-    form = review_form_class(criteria)()
+    form = review_form_class(criteria, initiative.call.in_points)()
     if request.method == "GET" and own is not None:
         for c in criteria:
             getattr(form, f"c{c.id}").data = own.scores.get(str(c.id))
@@ -73,6 +73,7 @@ def _page(initiative, form, conflict_form, status: int):
     return render_template(
         "initiatives/judge_review.html", item=judging.blind_view(initiative), form=form,
         criteria=list(initiative.call.criteria), own=own, others=others,
+        item_in_points=initiative.call.in_points, total_max=initiative.call.total_max,
         others_visible=visible, visibility=initiative.call.cojudge_visibility,
         conflict_form=conflict_form, now=now), status
 
@@ -83,10 +84,11 @@ def conflict(initiative_id: int):
     initiative = judging.assigned_initiative(db.session, initiative_id, current_user.id)
     form = ConflictForm(prefix="coi")
     if not form.validate_on_submit():
-        return _page(initiative, review_form_class(initiative.call.criteria)(formdata=None),
+        return _page(initiative, review_form_class(initiative.call.criteria,
+                                                   initiative.call.in_points)(formdata=None),
                      form, 422)
     judging.declare_conflict(db.session, current_user.id, initiative, form.reason.data,
-                             clock.now())
+                             clock.now(), kind=form.kind.data)
     db.session.commit()
     flash(_("Đã ghi nhận xung đột lợi ích; sáng kiến được trả lại ban tổ chức để phân công "
             "giám khảo khác."), "info")

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session, selectinload
 from ..accounts.models import ROLE_JUDGE, User, UserRole
 from ..domain import NotFound, ValidationFailed
 from ..organiser.models import record
+from . import conflicts, rules, scoring
 from . import files as filestore
-from . import rules
 from .models import ConflictOfInterest, Initiative, InitiativeCall, Review, ReviewAssignment
-from .services import rubric
+from .services import points_rubric, rubric
 
 
 def judges(session: Session) -> list[User]:
@@ -47,26 +47,75 @@ def _assigned(session: Session, initiative_ids: list[int]) -> dict[int, set[int]
     return held
 
 
+def _authors(initiative: Initiative) -> conflicts.Authors:
+    author = initiative.author
+    return conflicts.Authors(initiative.id, initiative.author_id, author.full_name,
+                             author.unit_id, tuple(initiative.co_authors or ()))
+
+
+def _judge(user: User) -> conflicts.Judge:
+    return conflicts.Judge(user.id, user.full_name, user.unit_id)
+
+
+def _links(session: Session) -> dict[str, frozenset[str]]:
+    """Who wrote a submission with whom, over every submission ever made (drafts included:
+    the co-authorship is real once written down)."""
+    rows = session.execute(
+        select(Initiative.id, Initiative.author_id, User.full_name, User.unit_id,
+               Initiative.co_authors).join(User, User.id == Initiative.author_id))
+    return conflicts.collaborators(conflicts.Authors(iid, aid, name, unit, tuple(co or ()))
+                                   for iid, aid, name, unit, co in rows)
+
+
+def conflict_map(session: Session, initiatives: list[Initiative],
+                 judge_rows: list[User]) -> dict[int, dict[int, str]]:
+    """{submission id: {judge id: reason}} for every judge who may not review it: declared
+    conflicts (their kind), and automatic ones ('author', 'same_unit', 'collaborator')."""
+    ids = [i.id for i in initiatives]
+    declared: dict[int, dict[int, str]] = defaultdict(dict)
+    if ids:
+        for iid, jid, kind in session.execute(
+                select(ConflictOfInterest.initiative_id, ConflictOfInterest.judge_id,
+                       ConflictOfInterest.kind)
+                .where(ConflictOfInterest.initiative_id.in_(ids))):
+            declared[iid][jid] = kind
+    links = _links(session) if initiatives else {}
+    people = [_judge(j) for j in judge_rows]
+    return {i.id: conflicts.conflicts_of(_authors(i), people, links, declared[i.id])
+            for i in initiatives}
+
+
+def judge_conflict(session: Session, initiative: Initiative, judge_id: int) -> str | None:
+    """Why this judge may not review the submission, or None."""
+    judge = session.get(User, judge_id)
+    if judge is None:
+        return conflicts.OTHER
+    return conflict_map(session, [initiative], [judge])[initiative.id].get(judge_id)
+
+
 def _slots(session: Session, initiatives: list[Initiative],
            judge_rows: list[User]) -> list[rules.Slot]:
-    """Each submission with its judges and exclusions: declared conflicts, and judges of the
-    author's own unit (a conflict of interest in these contests)."""
-    ids = [i.id for i in initiatives]
-    conflicts: dict[int, set[int]] = defaultdict(set)
-    if ids:
-        for iid, jid in session.execute(
-                select(ConflictOfInterest.initiative_id, ConflictOfInterest.judge_id)
-                .where(ConflictOfInterest.initiative_id.in_(ids))):
-            conflicts[iid].add(jid)
-    held = _assigned(session, ids)
-    slots = []
-    for initiative in initiatives:
-        unit_id = initiative.author.unit_id
-        same_unit = {j.id for j in judge_rows if unit_id is not None and j.unit_id == unit_id}
-        slots.append(rules.Slot(initiative.id, initiative.author_id,
-                                frozenset(held[initiative.id]),
-                                frozenset(conflicts[initiative.id] | same_unit)))
-    return slots
+    """Each submission with its judges and exclusions: declared conflicts, the author, judges
+    of the author's own unit and the author's co-authors on any submission."""
+    held = _assigned(session, [i.id for i in initiatives])
+    excluded = conflict_map(session, initiatives, judge_rows)
+    return [rules.Slot(i.id, i.author_id, frozenset(held[i.id]), frozenset(excluded[i.id]))
+            for i in initiatives]
+
+
+def _loads(session: Session, call_id: int) -> dict[int, int]:
+    return dict(session.execute(
+        select(ReviewAssignment.judge_id, func.count(ReviewAssignment.id))
+        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
+        .where(Initiative.call_id == call_id).group_by(ReviewAssignment.judge_id)).all())
+
+
+def eligible_judges(session: Session, initiative: Initiative) -> list[User]:
+    """Judges who may be given this submission now: not conflicted, not yet on it."""
+    judge_rows = judges(session)
+    (slot,) = _slots(session, [initiative], judge_rows)
+    allowed = set(rules.eligible_judges(slot, [j.id for j in judge_rows]))
+    return [j for j in judge_rows if j.id in allowed]
 
 
 def auto_assign(session: Session, actor_id: int, call: InitiativeCall, now: datetime) -> int:
@@ -76,10 +125,7 @@ def auto_assign(session: Session, actor_id: int, call: InitiativeCall, now: date
         raise rules.ResultsPublished()
     pool = [i for i in _pool(session, call.id) if i.decision is None]
     judge_rows = judges(session)
-    loads = dict(session.execute(
-        select(ReviewAssignment.judge_id, func.count(ReviewAssignment.id))
-        .join(Initiative, Initiative.id == ReviewAssignment.initiative_id)
-        .where(Initiative.call_id == call.id).group_by(ReviewAssignment.judge_id)).all())
+    loads = _loads(session, call.id)
     plan = rules.assign(_slots(session, pool, judge_rows), [j.id for j in judge_rows],
                         call.judges_per_submission, loads)
     made = 0
@@ -181,6 +227,7 @@ class WorkItem:
     call_title: str
     review_deadline: datetime
     total: float | None
+    total_max: int = 100
 
     @property
     def reviewed(self) -> bool:
@@ -195,18 +242,22 @@ def worklist(session: Session, judge_id: int) -> list[WorkItem]:
         .outerjoin(Review, (Review.initiative_id == Initiative.id)
                    & (Review.judge_id == judge_id))
         .where(ReviewAssignment.judge_id == judge_id, Initiative.state == rules.SUBMITTED)
-        .order_by(InitiativeCall.review_deadline, Initiative.id))
-    return [WorkItem(i.id, judge_texts(i)["title"], i.field, c.title, c.review_deadline, total)
-            for i, c, total in rows]
+        .order_by(InitiativeCall.review_deadline, Initiative.id)).all()
+    me = session.get(User, judge_id)
+    barred = conflict_map(session, [i for i, _c, _t in rows], [me] if me else [])
+    return [WorkItem(i.id, judge_texts(i)["title"], i.field, c.title, c.review_deadline, total,
+                     c.total_max)
+            for i, c, total in rows if me is not None and judge_id not in barred[i.id]]
 
 
 def assigned_initiative(session: Session, initiative_id: int, judge_id: int) -> Initiative:
-    """A submission assigned to this judge (and still submitted); otherwise not found."""
+    """A submission assigned to this judge (still submitted, and the judge not conflicted with
+    it, even if the conflict arose after the assignment); otherwise not found."""
     initiative = session.scalar(
         select(Initiative).join(ReviewAssignment, ReviewAssignment.initiative_id == Initiative.id)
         .where(Initiative.id == initiative_id, ReviewAssignment.judge_id == judge_id,
                Initiative.state == rules.SUBMITTED))
-    if initiative is None:
+    if initiative is None or judge_conflict(session, initiative, judge_id) is not None:
         raise NotFound()
     return initiative
 
@@ -240,8 +291,26 @@ def other_reviews(session: Session, initiative: Initiative, judge_id: int,
         .order_by(Review.submitted_at, Review.id)))
 
 
+def review_total(call: InitiativeCall, scores: dict[int, object]) -> tuple[float, dict]:
+    """A review's total and the scores as stored, by the call's scoring model: the sum of
+    points (multiples of 0.5 up to each maximum), or the weighted mean on 100 (whole numbers
+    on each scale)."""
+    if call.in_points:
+        criteria = points_rubric(call)
+        total = scoring.points_total(criteria, scores)
+        return total, {str(c.id): float(scores[c.id]) for c in criteria}
+    weighted = rubric(call)
+    for c in weighted:
+        value = scores.get(c.id)
+        if value is not None and scoring.scale_problem(value, c.scale_min, c.scale_max):
+            raise rules.InvalidScores(**{str(c.id): "out_of_range"})
+    whole = {c.id: int(scores[c.id]) for c in weighted if scores.get(c.id) is not None}
+    total = rules.review_total(weighted, whole)
+    return total, {str(c.id): whole[c.id] for c in weighted}
+
+
 def save_review(session: Session, judge_id: int, initiative: Initiative,
-                scores: dict[int, int | None], comment: str, now: datetime) -> Review:
+                scores: dict[int, object], comment: str, now: datetime) -> Review:
     """Create or update the judge's review (until the review deadline, before a decision)."""
     call = initiative.call
     rules.ensure_review_open(now, call.review_deadline, call.published)
@@ -249,9 +318,7 @@ def save_review(session: Session, judge_id: int, initiative: Initiative,
         raise rules.ReviewClosed()
     if not comment.strip():
         raise ValidationFailed(comment="required")
-    criteria = rubric(call)
-    total = rules.review_total(criteria, scores)
-    clean = {str(c.id): int(scores[c.id]) for c in criteria}
+    total, clean = review_total(call, scores)
     review = _review(session, initiative.id, judge_id)
     before = None
     if review is None:
@@ -271,12 +338,14 @@ def save_review(session: Session, judge_id: int, initiative: Initiative,
     return review
 
 
-def declare_conflict(session: Session, judge_id: int, initiative: Initiative, reason: str,
-                     now: datetime) -> None:
-    """Record the conflict, return the submission for reassignment (the judge's review, if
-    any, is withdrawn with it)."""
+def _record_conflict(session: Session, actor_id: int, judge_id: int, initiative: Initiative,
+                     kind: str, reason: str, now: datetime) -> None:
+    """Record the conflict and return the submission for reassignment (the judge's review, if
+    any, is withdrawn with it; the audit log keeps its total)."""
     if initiative.call.published:
         raise rules.ResultsPublished()
+    if kind not in conflicts.KINDS:
+        raise ValidationFailed(kind="unknown")
     review = _review(session, initiative.id, judge_id)
     before = {"total": review.total} if review else None
     if review is not None:
@@ -285,11 +354,60 @@ def declare_conflict(session: Session, judge_id: int, initiative: Initiative, re
         ReviewAssignment.initiative_id == initiative.id, ReviewAssignment.judge_id == judge_id))
     if assignment is not None:
         session.delete(assignment)
-    session.add(ConflictOfInterest(initiative_id=initiative.id, judge_id=judge_id,
-                                   reason=reason.strip()[:1000], declared_at=now))
+    row = session.scalar(select(ConflictOfInterest).where(
+        ConflictOfInterest.initiative_id == initiative.id,
+        ConflictOfInterest.judge_id == judge_id))
+    if row is None:
+        row = ConflictOfInterest(initiative_id=initiative.id, judge_id=judge_id)
+        session.add(row)
+    row.kind, row.reason = kind, reason.strip()[:1000]
+    row.declared_by_id, row.declared_at = actor_id, now
     session.flush()
-    record(judge_id, "initiative.conflict", initiative, before=before,
-           reason=reason.strip()[:500] or None)
+    record(actor_id, "initiative.conflict", initiative, before=before,
+           after={"judge_id": judge_id, "kind": kind}, reason=reason.strip()[:500] or None)
+
+
+def declare_conflict(session: Session, judge_id: int, initiative: Initiative, reason: str,
+                     now: datetime, kind: str = conflicts.OTHER) -> None:
+    """A judge declares a conflict with a submission assigned to them."""
+    _record_conflict(session, judge_id, judge_id, initiative, kind, reason, now)
+
+
+def set_conflict(session: Session, actor_id: int, initiative: Initiative, judge_id: int,
+                 kind: str, reason: str, now: datetime) -> None:
+    """An organiser records a judge's conflict with a submission."""
+    if judge_id not in {j.id for j in judges(session)}:
+        raise ValidationFailed(judge="unknown")
+    _record_conflict(session, actor_id, judge_id, initiative, kind, reason, now)
+
+
+def assign_extra_judge(session: Session, actor_id: int, initiative: Initiative,
+                       now: datetime) -> User:
+    """Give a submission whose judges differ by more than the call's gap one more judge: the
+    eligible judge with the fewest assignments in the call (ties to the lower id)."""
+    call = initiative.call
+    if call.published:
+        raise rules.ResultsPublished()
+    if initiative.state != rules.SUBMITTED or initiative.decision is not None:
+        raise scoring.ExtraJudgeNotNeeded()
+    judge_rows = judges(session)
+    (slot,) = _slots(session, [initiative], judge_rows)
+    totals = [r.total for r in reviews_of(session, initiative.id)]
+    status = scoring.extra_judge_status(totals, len(slot.assigned), call.judges_per_submission,
+                                        call.third_judge_gap)
+    if status != scoring.EXTRA_NEEDED:
+        raise scoring.ExtraJudgeNotNeeded()
+    choice = scoring.pick_extra_judge(rules.eligible_judges(slot, [j.id for j in judge_rows]),
+                                      _loads(session, call.id))
+    if choice is None:
+        raise rules.NotEnoughJudges(submissions=[initiative.id], needed=len(slot.assigned) + 1,
+                                    judges=len(judge_rows))
+    session.add(ReviewAssignment(initiative_id=initiative.id, judge_id=choice,
+                                 assigned_by_id=actor_id, automatic=True, assigned_at=now))
+    session.flush()
+    record(actor_id, "initiative.assign_extra", initiative,
+           after={"judge_id": choice, "spread": max(totals) - min(totals)})
+    return session.get(User, choice)
 
 
 # --- The organiser's table, decisions, publication ------------------------------------------
@@ -302,6 +420,8 @@ class TableRow:
     reviews: list[Review]
     aggregate: rules.Aggregate
     conflicts: list[ConflictOfInterest] = field(default_factory=list)
+    extra_judge: str = scoring.NO_EXTRA
+    barred: dict[int, str] = field(default_factory=dict)  # judge id -> conflict reason
 
     @property
     def reviewed_by(self) -> set[int]:
@@ -313,28 +433,43 @@ def reviews_of(session: Session, initiative_id: int) -> list[Review]:
                                 .order_by(Review.submitted_at, Review.id)))
 
 
+def disagreement_threshold(call: InitiativeCall) -> float:
+    """The spread flagged in the organiser's table: the call's third-judge gap, else 20."""
+    gap = call.third_judge_gap
+    return gap if gap is not None else rules.DISAGREEMENT_POINTS
+
+
 def organiser_table(session: Session, call: InitiativeCall,
-                    threshold: float = rules.DISAGREEMENT_POINTS) -> list[TableRow]:
+                    threshold: float | None = None) -> list[TableRow]:
+    """Every submitted initiative with its judges, reviews and aggregate. The score is the
+    mean of all completed reviews (an extra judge's included), never counting a missing
+    review as zero; `extra_judge` tells whether another judge should be asked."""
+    if threshold is None:
+        threshold = disagreement_threshold(call)
     pool = _pool(session, call.id)
     ids = [i.id for i in pool]
     users = {u.id: u for u in judges(session)}
     held = _assigned(session, ids)
     reviews: dict[int, list[Review]] = defaultdict(list)
-    conflicts: dict[int, list[ConflictOfInterest]] = defaultdict(list)
+    declared: dict[int, list[ConflictOfInterest]] = defaultdict(list)
+    barred = conflict_map(session, pool, list(users.values()))
     if ids:
         for review in session.scalars(select(Review).where(Review.initiative_id.in_(ids))
                                       .order_by(Review.submitted_at, Review.id)):
             reviews[review.initiative_id].append(review)
         for row in session.scalars(select(ConflictOfInterest)
                                    .where(ConflictOfInterest.initiative_id.in_(ids))):
-            conflicts[row.initiative_id].append(row)
+            declared[row.initiative_id].append(row)
     rows = []
     for initiative in pool:
         assigned = [users.get(j) or session.get(User, j) for j in sorted(held[initiative.id])]
         mine = reviews[initiative.id]
         agg = rules.aggregate([r.total for r in mine],
                               max(call.judges_per_submission, len(assigned)), threshold)
-        rows.append(TableRow(initiative, assigned, mine, agg, conflicts[initiative.id]))
+        extra = scoring.extra_judge_status([r.total for r in mine], len(assigned),
+                                           call.judges_per_submission, call.third_judge_gap)
+        rows.append(TableRow(initiative, assigned, mine, agg, declared[initiative.id], extra,
+                             barred.get(initiative.id, {})))
     rows.sort(key=lambda r: rules.rank_key(r.aggregate, r.initiative.id))
     return rows
 

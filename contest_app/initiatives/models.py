@@ -11,7 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..clock import now
 from ..extensions import db
+from .conflicts import KINDS as CONFLICT_KINDS
+from .conflicts import OTHER
 from .rules import AFTER_REVIEW_DEADLINE, COJUDGE_VISIBILITY, DRAFT, REFORM_FIELDS
+from .scoring import POINTS, WEIGHTED, bands_from_json
 
 
 class InitiativeCall(db.Model):
@@ -22,6 +25,8 @@ class InitiativeCall(db.Model):
         CheckConstraint("judges_per_submission BETWEEN 1 AND 10", name="judges_per_submission"),
         CheckConstraint("cojudge_visibility IN ({})".format(
             ", ".join(f"'{v}'" for v in COJUDGE_VISIBILITY)), name="cojudge_visibility"),
+        CheckConstraint("scoring IN ('points', 'weighted')", name="scoring"),
+        CheckConstraint("third_judge_gap IS NULL OR third_judge_gap > 0", name="third_judge_gap"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(255))
@@ -39,6 +44,12 @@ class InitiativeCall(db.Model):
     min_per_unit: Mapped[int | None]
     min_per_block: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # 'points' (each criterion out of its maximum, the total is the sum) or 'weighted'
+    # (weights and 0–10 / 1–5 scales, on 100). Rows built without it keep the weighted model
+    # of earlier calls; the call form offers 'points' first.
+    scoring: Mapped[str] = mapped_column(String(10), default=WEIGHTED)
+    # Ask another judge when two judges' totals differ by more than this (None: never).
+    third_judge_gap: Mapped[float | None]
 
     criteria: Mapped[list[Criterion]] = relationship(
         order_by="Criterion.position", cascade="all, delete-orphan", back_populates="call"
@@ -52,15 +63,27 @@ class InitiativeCall(db.Model):
         from .cycle import submissions_open
 
         return submissions_open(now, self.submission_deadline, self.published)
+    @property
+    def in_points(self) -> bool:
+        return self.scoring == POINTS
+
+    @property
+    def total_max(self) -> int:
+        """What a review totals at most: the sum of the maxima in points, else 100."""
+        if self.in_points:
+            return sum(c.max_points or 0 for c in self.criteria)
+        return 100
 
 
 class Criterion(db.Model):
-    """One rubric criterion: a weight and a scale (0–10 or 1–5)."""
+    """One rubric criterion: a maximum in points with optional bands (calls scored in points),
+    or a weight and a scale (0–10 or 1–5) for weighted calls."""
 
     __tablename__ = "initiative_criterion"
     __table_args__ = (
         CheckConstraint("weight > 0", name="weight_positive"),
         CheckConstraint("scale IN ('0-10', '1-5')", name="scale"),
+        CheckConstraint("max_points IS NULL OR max_points BETWEEN 1 AND 1000", name="max_points"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(
@@ -71,8 +94,15 @@ class Criterion(db.Model):
     description: Mapped[str] = mapped_column(String(1000), default="")
     weight: Mapped[int]
     scale: Mapped[str] = mapped_column(String(5), default="0-10")
+    max_points: Mapped[int | None]
+    # [[low, high, label], ...] from the highest band down (scoring.bands_to_json).
+    bands: Mapped[list] = mapped_column(default=list)
 
     call: Mapped[InitiativeCall] = relationship(back_populates="criteria")
+
+    @property
+    def band_list(self):
+        return bands_from_json(self.bands)
 
     @property
     def scale_min(self) -> int:
@@ -170,23 +200,31 @@ class ReviewAssignment(db.Model):
 
 
 class ConflictOfInterest(db.Model):
-    """A judge's declared conflict with a submission: never assigned to it again."""
+    """A typed conflict between a judge and a submission, declared by the judge or set by an
+    organiser (`declared_by_id`): the judge is never assigned to it again. Automatic conflicts
+    (own unit, co-authorship) are computed, not stored (`conflicts.py`)."""
 
     __tablename__ = "initiative_conflict"
-    __table_args__ = (UniqueConstraint("initiative_id", "judge_id"),)
+    __table_args__ = (UniqueConstraint("initiative_id", "judge_id"),
+                      CheckConstraint("kind IN ({})".format(
+                          ", ".join(f"'{k}'" for k in CONFLICT_KINDS)), name="kind"))
     id: Mapped[int] = mapped_column(primary_key=True)
     initiative_id: Mapped[int] = mapped_column(
         ForeignKey("initiative.id", ondelete="CASCADE"), index=True
     )
     judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     reason: Mapped[str] = mapped_column(String(1000), default="")
+    kind: Mapped[str] = mapped_column(String(20), default=OTHER)
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     declared_at: Mapped[datetime] = mapped_column(default=now)
 
-    judge: Mapped[User] = relationship()
+    judge: Mapped[User] = relationship(foreign_keys=[judge_id])
+    declared_by: Mapped[User | None] = relationship(foreign_keys=[declared_by_id])
 
 
 class Review(db.Model):
-    """A judge's scores ({criterion id: score}), weighted total on 100 and comment.
+    """A judge's scores ({criterion id: score}), total (sum of points, or weighted on 100) and
+    comment.
     One per judge and submission."""
 
     __tablename__ = "initiative_review"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
@@ -18,7 +19,7 @@ from ..accounts.models import ROLE_JUDGE, ROLE_ORGANISER, User
 from ..domain import DomainError, NotFound, ValidationFailed
 from ..errors import register_domain_error
 from ..organiser.models import record
-from . import cycle, rules
+from . import cycle, rules, scoring
 from . import files as filestore
 from .models import Criterion, Initiative, InitiativeCall, InitiativeFile, Review, ReviewAssignment
 from .sanitise import Unsanitisable, sanitise
@@ -47,7 +48,14 @@ register_domain_error("initiative_judge_not_eligible", 409,
 register_domain_error("initiative_review_closed", 409,
                       _l("Đã hết hạn chấm hoặc kết quả đã công bố; không thể gửi phiếu chấm."))
 register_domain_error("initiative_rubric_locked", 409,
-                      _l("Đã có phiếu chấm nên không thể thay đổi tiêu chí chấm điểm."))
+                      _l("Đã có phiếu chấm nên không thể thay đổi cách chấm, tiêu chí, điểm tối "
+                         "đa hay các mức điểm; các thông tin khác của đợt vẫn sửa được."))
+register_domain_error("initiative_invalid_bands", 422,
+                      _l("Các mức điểm của tiêu chí không hợp lệ: mỗi dòng dạng “27–30: hoàn "
+                         "toàn mới”, trong khoảng từ 0 đến điểm tối đa, không chồng lên nhau."))
+register_domain_error("initiative_extra_judge_not_needed", 409,
+                      _l("Sáng kiến này không cần thêm giám khảo: chênh lệch giữa các giám khảo "
+                         "không vượt ngưỡng, hoặc còn giám khảo chưa chấm."))
 register_domain_error("initiative_results_published", 409,
                       _l("Kết quả của đợt này đã công bố; không thể thay đổi quyết định."))
 register_domain_error("initiative_decisions_missing", 409,
@@ -79,6 +87,18 @@ class Limits:
 # --- Calls ----------------------------------------------------------------------------------
 
 
+class CriterionSpec(NamedTuple):
+    """A rubric line as the organiser enters it. `weight` and `scale` serve weighted calls;
+    `max_points` and `bands` calls scored in points."""
+
+    name: str
+    description: str
+    weight: int
+    scale: str
+    max_points: int | None = None
+    bands: tuple[scoring.Band, ...] = ()
+
+
 @dataclass
 class CallData:
     title: str
@@ -87,8 +107,10 @@ class CallData:
     review_deadline: object
     fields: list[str]
     judges_per_submission: int
-    criteria: list[tuple[str, str, int, str]]  # name, description, weight, scale
+    criteria: list  # CriterionSpec, or (name, description, weight, scale) tuples
     cojudge_visibility: str = rules.AFTER_REVIEW_DEADLINE
+    scoring: str = scoring.WEIGHTED
+    third_judge_gap: float | None = None
 
 
 def calls(session: Session) -> list[InitiativeCall]:
@@ -109,23 +131,49 @@ def call_has_reviews(session: Session, call_id: int) -> bool:
         Review.initiative_id == Initiative.id, Initiative.call_id == call_id))))
 
 
+def _wanted_rubric(data: CallData) -> list[tuple]:
+    """The rubric as compared and stored: in points, the weight is the maximum (so weights
+    stay meaningful) and bands are checked against it; weighted lines carry no points."""
+    wanted = []
+    for spec in (CriterionSpec(*c) for c in data.criteria):
+        if data.scoring == scoring.POINTS:
+            if not spec.max_points or not 1 <= spec.max_points <= scoring.MAX_POINTS_LIMIT:
+                raise ValidationFailed(criteria="max_points", name=spec.name)
+            bands = scoring.check_bands(spec.bands, spec.max_points)
+            wanted.append((spec.name, spec.description, spec.max_points, "0-10",
+                           spec.max_points, scoring.bands_to_json(bands)))
+        else:
+            wanted.append((spec.name, spec.description, spec.weight, spec.scale, None, []))
+    return wanted
+
+
+def _current_rubric(call: InitiativeCall) -> tuple[str, list[tuple]]:
+    return call.scoring, [(c.name, c.description, c.weight, c.scale, c.max_points,
+                           [list(b) for b in c.bands or []]) for c in call.criteria]
+
+
 def save_call(session: Session, actor_id: int, call: InitiativeCall | None,
               data: CallData) -> InitiativeCall:
-    """Create or update a call; the rubric cannot change once a review exists."""
+    """Create or update a call; the rubric (its scoring model, criteria, maxima, bands)
+    cannot change once a review exists."""
     if data.review_deadline <= data.submission_deadline:
         raise ValidationFailed(review_deadline="before_submission")
     if not data.criteria:
         raise ValidationFailed(criteria="empty")
     if data.cojudge_visibility not in rules.COJUDGE_VISIBILITY:
         raise ValidationFailed(cojudge_visibility="unknown")
+    if data.scoring not in scoring.SCORING_MODES:
+        raise ValidationFailed(scoring="unknown")
+    if data.third_judge_gap is not None and data.third_judge_gap <= 0:
+        raise ValidationFailed(third_judge_gap="not_positive")
+    wanted = _wanted_rubric(data)
     created = call is None
     if call is None:
         call = InitiativeCall(title=data.title)
         session.add(call)
     before = None if created else _call_snapshot(call)
-    wanted = [(n, d, w, s) for n, d, w, s in data.criteria]
-    current = [(c.name, c.description, c.weight, c.scale) for c in call.criteria]
-    if wanted != current and not created and call_has_reviews(session, call.id):
+    changed = (data.scoring, wanted) != _current_rubric(call)
+    if changed and not created and call_has_reviews(session, call.id):
         raise rules.RubricLocked()
     call.title = data.title
     call.description = data.description
@@ -134,12 +182,16 @@ def save_call(session: Session, actor_id: int, call: InitiativeCall | None,
     call.fields = list(data.fields)
     call.judges_per_submission = data.judges_per_submission
     call.cojudge_visibility = data.cojudge_visibility
-    if wanted != current:
+    call.third_judge_gap = data.third_judge_gap
+    if changed:
+        call.scoring = data.scoring
         call.criteria.clear()
         session.flush()
-        for position, (name, description, weight, scale) in enumerate(wanted):
+        for position, (name, description, weight, scale, max_points, bands) in \
+                enumerate(wanted):
             call.criteria.append(Criterion(name=name, description=description, weight=weight,
-                                           scale=scale, position=position))
+                                           scale=scale, max_points=max_points, bands=bands,
+                                           position=position))
     session.flush()
     record(actor_id, "initiative_call.create" if created else "initiative_call.update", call,
            before=before, after=_call_snapshot(call))
@@ -153,12 +205,19 @@ def _call_snapshot(call: InitiativeCall) -> dict:
         "review_deadline": call.review_deadline.isoformat(),
         "judges_per_submission": call.judges_per_submission,
         "cojudge_visibility": call.cojudge_visibility,
-        "criteria": [[c.name, c.weight, c.scale] for c in call.criteria],
+        "scoring": call.scoring,
+        "third_judge_gap": call.third_judge_gap,
+        "criteria": [[c.name, c.weight, c.scale, c.max_points, c.bands] for c in call.criteria],
     }
 
 
 def rubric(call: InitiativeCall) -> list[rules.Criterion]:
     return [rules.Criterion(c.id, c.weight, c.scale_min, c.scale_max) for c in call.criteria]
+
+
+def points_rubric(call: InitiativeCall) -> list[scoring.PointsCriterion]:
+    return [scoring.PointsCriterion(c.id, c.max_points or c.weight, c.band_list)
+            for c in call.criteria]
 
 
 # --- Submissions ----------------------------------------------------------------------------
@@ -363,7 +422,7 @@ AUTHOR, JUDGE, ORGANISER = "author", "judge", "organiser"
 
 def file_for(session: Session, file_id: int, user: User) -> tuple[InitiativeFile, str]:
     """The attachment and who is asking (organiser, author or assigned judge); anyone else,
-    and judges of a withdrawn submission, get NotFound."""
+    judges of a withdrawn submission and conflicted judges get NotFound."""
     row = session.get(InitiativeFile, file_id)
     if row is None:
         raise NotFound()
@@ -375,7 +434,10 @@ def file_for(session: Session, file_id: int, user: User) -> tuple[InitiativeFile
     if user.has_role(ROLE_JUDGE) and initiative.state == rules.SUBMITTED and session.scalar(
             select(exists().where(ReviewAssignment.initiative_id == initiative.id,
                                   ReviewAssignment.judge_id == user.id))):
-        return row, JUDGE
+        from .judging import judge_conflict  # judging builds on this module
+
+        if judge_conflict(session, initiative, user.id) is None:
+            return row, JUDGE
     raise NotFound()
 
 

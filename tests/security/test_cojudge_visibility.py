@@ -86,7 +86,7 @@ def test_service_returns_no_cojudge_review_before_the_deadline(app, clock, clien
 CALL_FORM = {
     "title": "Sáng kiến CCHC 2026", "description": "", "submission_deadline": "2026-12-20T17:00",
     "review_deadline": "2026-12-31T17:00", "fields_text": "Cải cách thủ tục hành chính",
-    "judges_per_submission": "2",
+    "judges_per_submission": "2", "scoring": "weighted",
     "criteria-0-name": "Tính mới", "criteria-0-weight": "60", "criteria-0-scale": "0-10",
     "criteria-1-name": "Hiệu quả", "criteria-1-weight": "40", "criteria-1-scale": "0-10",
 }

@@ -58,3 +58,35 @@ def test_demo_skips_missing_participants(app, clock) -> None:
         load_demo_initiatives(db.session)
         db.session.commit()
         assert _counts() == (1, 0, 0, 0)
+
+
+def test_demo_call_scores_in_points_and_has_an_auto_conflicted_judge(app, clock) -> None:
+    from contest_app.accounts.models import User
+    from contest_app.initiatives import judging
+
+    with app.app_context():
+        load_users(db.session, load_units(db.session))
+        call = load_demo_initiatives(db.session)
+        db.session.commit()
+        assert call.scoring == "points" and call.total_max == 100
+        assert [c.max_points for c in call.criteria] == [30, 25, 30, 15]
+        assert call.criteria[0].bands[0] == [27.0, 30.0, "Hoàn toàn mới"]
+        judge = db.session.scalar(select(User).where(User.email == "giamkhao3@demo.vn"))
+        items = list(db.session.scalars(select(Initiative).order_by(Initiative.id)))
+        barred = judging.conflict_map(db.session, items, judging.judges(db.session))
+        same_unit = [i for i in items if i.author.unit_id == judge.unit_id]
+        assert len(same_unit) == 1
+        assert barred[same_unit[0].id] == {judge.id: "same_unit"}
+        judging.auto_assign(db.session, None, call, clock.now())
+        assigned = set(db.session.scalars(select(ReviewAssignment.judge_id).where(
+            ReviewAssignment.initiative_id == same_unit[0].id)))
+        assert judge.id not in assigned and len(assigned) == 2
+
+
+def test_demo_call_page_shows_the_points_rubric(app, client) -> None:
+    with app.app_context():
+        call_id = load_demo_initiatives(db.session).id
+        db.session.commit()
+    page = client.get(f"/sang-kien/dot/{call_id}").get_data(as_text=True)
+    assert "Điểm tối đa" in page and "27–30: Hoàn toàn mới" in page
+    assert "tối đa 25 điểm" in page  # the rules text of the call

@@ -42,13 +42,13 @@ def test_dashboard_links_to_initiatives(client_for, world) -> None:
     assert 'href="/ban-to-chuc/sang-kien/"' in html and "Sáng kiến CCHC" in html
 
 
-def test_create_a_call_with_the_default_rubric(app, client_for, world) -> None:
+def test_create_a_weighted_call(app, client_for, world) -> None:
     organiser = client_for(world.organiser)
     page = organiser.get("/ban-to-chuc/sang-kien/").get_data(as_text=True)
     assert "Tính mới, tính sáng tạo" in page and "Chính phủ số" in page
     data = {"title": "Đợt 2", "description": "", "submission_deadline": "2026-12-20T17:00",
             "review_deadline": "2026-12-31T17:00", "fields_text": "Cải cách thể chế\nKhác",
-            "judges_per_submission": "3",
+            "judges_per_submission": "3", "scoring": "weighted",
             "criteria-0-name": "Tính mới", "criteria-0-weight": "60", "criteria-0-scale": "0-10",
             "criteria-1-name": "Hiệu quả", "criteria-1-weight": "40", "criteria-1-scale": "1-5"}
     response = post(organiser, "/ban-to-chuc/sang-kien/", data, page="/ban-to-chuc/sang-kien/")
@@ -83,8 +83,8 @@ def test_rubric_is_locked_once_reviewed(app, clock, client_for, world) -> None:
     assert "không thể thay đổi tiêu chí" in page
     data = {"title": "Sáng kiến CCHC 2026", "submission_deadline": "2026-12-20T17:00",
             "review_deadline": "2026-12-31T17:00", "fields_text": "A",
-            "judges_per_submission": "2", "criteria-0-name": "Chỉ một", "criteria-0-weight": "1",
-            "criteria-0-scale": "0-10"}
+            "judges_per_submission": "2", "scoring": "weighted", "criteria-0-name": "Chỉ một",
+            "criteria-0-weight": "1", "criteria-0-scale": "0-10"}
     response = post(organiser, url, data, page=url)
     assert response.status_code == 422
     assert len(_criteria(app)) == 4
