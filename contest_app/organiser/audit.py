@@ -32,6 +32,7 @@ ACTIONS = {
     "fraud.dismiss": _l("Ghi nhận phát hiện đáng ngờ là không vi phạm"),
     "fraud.disqualify": _l("Loại bài dự thi đáng ngờ"),
     "initiative.assign": _l("Phân công giám khảo chấm sáng kiến"),
+    "initiative.assign_extra": _l("Mời thêm giám khảo chấm sáng kiến"),
     "initiative.conflict": _l("Khai báo xung đột lợi ích"),
     "initiative.create": _l("Tạo hồ sơ sáng kiến"),
     "initiative.decision": _l("Quyết định công nhận sáng kiến"),

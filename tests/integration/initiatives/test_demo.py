@@ -72,7 +72,8 @@ def test_demo_call_scores_in_points_and_has_an_auto_conflicted_judge(app, clock)
         assert [c.max_points for c in call.criteria] == [30, 25, 30, 15]
         assert call.criteria[0].bands[0] == [27.0, 30.0, "Hoàn toàn mới"]
         judge = db.session.scalar(select(User).where(User.email == "giamkhao3@demo.vn"))
-        items = list(db.session.scalars(select(Initiative).order_by(Initiative.id)))
+        items = list(db.session.scalars(select(Initiative).where(
+            Initiative.call_id == call.id).order_by(Initiative.id)))
         barred = judging.conflict_map(db.session, items, judging.judges(db.session))
         same_unit = [i for i in items if i.author.unit_id == judge.unit_id]
         assert len(same_unit) == 1
