@@ -177,10 +177,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rankings_bp)
     app.register_blueprint(rankings_admin_bp)
     from .surveys.admin_views import bp as surveys_admin_bp
+    from .surveys.kiosk_views import bp as survey_kiosk_bp
     from .surveys.views import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
     app.register_blueprint(surveys_admin_bp)
+    app.register_blueprint(survey_kiosk_bp)
     from .participation.admin_views import bp as participation_admin_bp
     from .participation.views import bp as participation_bp
 

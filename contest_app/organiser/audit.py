@@ -69,6 +69,8 @@ ACTIONS = {
     "survey.publish": _l("Mở khảo sát"),
     "survey.unpublish": _l("Chuyển khảo sát về bản nháp"),
     "survey.update": _l("Sửa khảo sát"),
+    "survey_kiosk.start": _l("Bắt đầu chế độ kiosk khảo sát"),
+    "survey_kiosk.stop": _l("Dừng chế độ kiosk khảo sát"),
     "survey_question.create": _l("Thêm câu hỏi khảo sát"),
     "survey_question.delete": _l("Xóa câu hỏi khảo sát"),
     "survey_question.restore": _l("Dùng lại câu hỏi khảo sát"),
@@ -109,7 +111,8 @@ OBJECTS = {
     "InitiativeCall": _l("Đợt thi sáng kiến"), "Participation": _l("Lượt tham gia"),
     "Question": _l("Câu hỏi"), "QuestionBank": _l("Ngân hàng câu hỏi"),
     "Round": _l("Vòng thi"), "Survey": _l("Khảo sát"),
-    "SurveyQuestion": _l("Câu hỏi khảo sát"), "SurveySection": _l("Phần khảo sát"),
+    "SurveyKiosk": _l("Phiên kiosk khảo sát"), "SurveyQuestion": _l("Câu hỏi khảo sát"),
+    "SurveySection": _l("Phần khảo sát"),
     "Topic": _l("Chủ đề"), "Unit": _l("Đơn vị"), "User": _l("Tài khoản"),
     "Ward": _l("Xã, phường"),
 }
