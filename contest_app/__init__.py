@@ -152,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     from .organiser.views import bp as organiser_bp
     from .quiz.admin_views import bp as quiz_admin_bp
     from .quiz.analysis_views import bp as quiz_analysis_bp
+    from .quiz.appearance_views import bp as appearance_bp
     from .quiz.embed_views import bp as embed_bp
     from .quiz.live_views import bp as live_bp
     from .quiz.views import bp as quiz_bp
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_analysis_bp)
     app.register_blueprint(live_bp)
     app.register_blueprint(embed_bp)
+    app.register_blueprint(appearance_bp)
     from .initiatives.admin_views import bp as initiatives_admin_bp
     from .initiatives.judge_views import bp as judging_bp
     from .initiatives.views import bp as initiatives_bp
