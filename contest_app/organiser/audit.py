@@ -94,6 +94,7 @@ ACTIONS = {
     "board.rename": _l("Đổi tên bảng thi"),
     "board.reorder": _l("Đổi thứ tự bảng thi"),
     "contest.settings": _l("Đổi thiết lập cuộc thi"),
+    "contest.appearance": _l("Đổi giao diện cuộc thi (màu, ảnh bìa)"),
     "user.create": _l("Tạo tài khoản"),
     "user.invite_link": _l("Gửi đường dẫn kích hoạt tài khoản"),
     "user.reset_link": _l("Cấp đường dẫn đặt lại mật khẩu"),
@@ -133,6 +134,9 @@ FIELDS = {
     "versions": _l("Phiên bản"), "file": _l("Tệp"), "size": _l("Dung lượng"),
     "rows": _l("Số dòng"), "kind": _l("Loại"), "format": _l("Định dạng"),
     "tie_breaks": _l("Thứ tự phân định"), "overall_mode": _l("Cách tính toàn cuộc thi"),
+    "theme_primary": _l("Màu chính"), "theme_accent": _l("Màu nhấn"), "banner": _l("Ảnh bìa"),
+    "banner_name": _l("Tệp ảnh bìa"), "survey_id": _l("Khảo sát"),
+    "expires_at": _l("Hết hạn lúc"), "answers": _l("Số phiếu"),
 }
 
 

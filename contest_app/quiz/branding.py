@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 
 from ..domain import DomainError
@@ -100,7 +101,10 @@ def reencode_banner(data: bytes, max_bytes: int = BANNER_MAX_BYTES) -> Banner:
     if len(data) > max_bytes:
         raise BannerRefused("too_large")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with warnings.catch_warnings():  # the size is checked here, below Pillow's own limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
             if probe.format not in BANNER_FORMATS:
                 raise BannerRefused("format")
             width, height = probe.size
