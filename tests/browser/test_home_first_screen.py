@@ -14,6 +14,8 @@ from contest_app.accounts import services as account_services
 from contest_app.extensions import db
 from tests import factories
 
+from .test_accessibility import violations
+
 VIEWPORT_HEIGHT = 844
 
 
@@ -55,6 +57,7 @@ def test_countdown_count_and_enter_button_in_the_first_phone_screen(app, page) -
         assert in_first_screen(locator), locator
     assert enter.bounding_box()["height"] >= 44
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(page) == []
     enter.click()
     expect(page).to_have_url(re.compile(rf"/vong-thi/{round_id}$"))
 
@@ -78,3 +81,11 @@ def test_without_javascript_the_end_time_is_shown(app, browser, live_server) -> 
         assert in_first_screen(end) and in_first_screen(pg.get_by_role("link", name="Vào thi"))
     finally:
         context.close()
+
+
+def test_error_pages_pass_axe_on_a_phone(page) -> None:
+    response = page.goto("/khong-co-trang-nay")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
+    expect(page.get_by_role("link", name="Về trang chủ")).to_be_visible()
+    assert violations(page) == []

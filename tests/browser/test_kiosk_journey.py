@@ -17,6 +17,7 @@ from contest_app.extensions import db
 from contest_app.surveys import design
 from contest_app.surveys.models import SurveyKiosk, SurveyResponse
 
+from .test_accessibility import violations
 from .test_surveys_journey import log_in
 
 COMMENT = "Tôi là Nguyễn Văn A, số điện thoại 0912345678"
@@ -68,6 +69,7 @@ def test_two_citizens_answer_in_a_row_on_one_kiosk(app, page, live_server, make_
         page.get_by_role("button", name="Bắt đầu chế độ kiosk trên thiết bị này").click()
         expect(page).to_have_url(re.compile(r"/kiosk/$"))
         expect(page.get_by_role("heading", name="Khảo sát tại quầy")).to_be_visible()
+        assert violations(page) == []
         # Only the survey: no site navigation, and other pages lead back to it.
         expect(page.get_by_role("link", name="Đăng nhập")).to_have_count(0)
         page.goto("/tai-khoan/dang-nhap")
@@ -94,6 +96,12 @@ def test_two_citizens_answer_in_a_row_on_one_kiosk(app, page, live_server, make_
         page.get_by_role("link", name="Người tiếp theo").click()
         expect(page).to_have_url(re.compile(r"/kiosk/$"))
         assert page.locator("input:checked").count() == 0
+
+        # The thank-you and staff pages pass axe too (the screen held still for the check).
+        served.config["SURVEY_KIOSK_RESET_SECONDS"] = 60
+        for path in ("/kiosk/cam-on", "/kiosk/dung"):
+            page.goto(path)
+            assert violations(page) == [], path
 
         with app.app_context():
             rows = db.session.scalars(select(SurveyResponse).where(
