@@ -20,6 +20,12 @@ from .forms import AppearanceForm, BoardForm, ContestSettingsForm
 bp = Blueprint("appearance", __name__)
 
 
+def _visible_contest(contest_id: int):
+    """Published contests for everyone; organisers also see a draft's look (settings preview)."""
+    staff = current_user.is_authenticated and current_user.has_role(ROLE_ORGANISER)
+    return quiz.get_contest(db.session, contest_id, include_unpublished=staff)
+
+
 @bp.route("/ban-to-chuc/cuoc-thi/<int:contest_id>/giao-dien", methods=["POST"])
 @role_required(ROLE_ORGANISER)
 def save(contest_id: int):
@@ -52,7 +58,7 @@ def save(contest_id: int):
 
 @bp.route("/cuoc-thi/<int:contest_id>/giao-dien.css")
 def stylesheet(contest_id: int):
-    contest = quiz.get_contest(db.session, contest_id)
+    contest = _visible_contest(contest_id)
     css = render_template("quiz/theme.css", v=appearance.theme_values(contest))
     response = Response(css, mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=86400"  # the URL carries a version
@@ -61,7 +67,7 @@ def stylesheet(contest_id: int):
 
 @bp.route("/cuoc-thi/<int:contest_id>/anh-bia")
 def banner(contest_id: int):
-    contest = quiz.get_contest(db.session, contest_id)
+    contest = _visible_contest(contest_id)
     path = appearance.banner_path(contest)
     if path is None or not path.is_file():
         raise NotFound()

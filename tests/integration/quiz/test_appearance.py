@@ -16,7 +16,7 @@ from contest_app.organiser.models import AuditEvent
 from contest_app.quiz.models import Contest
 from contest_app.security import CSP
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 
 def make_contest(app, clock) -> int:
@@ -142,8 +142,8 @@ def test_bad_banners_are_refused_and_nothing_stored(app, client, clock, login_as
     assert contest_row(app, contest_id).banner_name is None
 
 
-def test_only_organisers_change_the_look_and_unpublished_contests_hide_it(app, client, clock,
-                                                                           login_as) -> None:
+def test_only_organisers_change_the_look_and_unpublished_contests_hide_it(
+        app, client, clock, login_as, make_user) -> None:
     contest_id = make_contest(app, clock)
     login_as("participant")
     response = client.post(f"/ban-to-chuc/cuoc-thi/{contest_id}/giao-dien",
@@ -155,4 +155,11 @@ def test_only_organisers_change_the_look_and_unpublished_contests_hide_it(app, c
         db.session.get(Contest, contest_id).published = False
         db.session.commit()
     assert client.get(f"/cuoc-thi/{contest_id}/giao-dien.css").status_code == 404
+    assert client.get(f"/cuoc-thi/{contest_id}/anh-bia").status_code == 404
+    organiser = app.test_client()
+    login(organiser, make_user(roles={"organiser"}).email)
+    assert post(organiser, contest_id, "#146c43", "", banner=png()).status_code == 302
+    # The organiser previews a draft's look; everyone else still finds nothing.
+    assert organiser.get(f"/cuoc-thi/{contest_id}/anh-bia").status_code == 200
+    assert organiser.get(f"/cuoc-thi/{contest_id}/giao-dien.css").status_code == 200
     assert client.get(f"/cuoc-thi/{contest_id}/anh-bia").status_code == 404
