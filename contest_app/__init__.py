@@ -156,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from .organiser.views import bp as organiser_bp
     from .quiz.admin_views import bp as quiz_admin_bp
     from .quiz.analysis_views import bp as quiz_analysis_bp
+    from .quiz.appearance_views import bp as appearance_bp
     from .quiz.embed_views import bp as embed_bp
     from .quiz.live_views import bp as live_bp
     from .quiz.share_views import bp as share_bp
@@ -174,6 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(live_bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(share_bp)
+    app.register_blueprint(appearance_bp)
     from .initiatives.admin_views import bp as initiatives_admin_bp
     from .initiatives.cycle_views import bp as initiatives_cycle_bp
     from .initiatives.final_views import bp as initiatives_final_bp
@@ -188,10 +190,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(rankings_bp)
     app.register_blueprint(rankings_admin_bp)
     from .surveys.admin_views import bp as surveys_admin_bp
+    from .surveys.kiosk_views import bp as survey_kiosk_bp
     from .surveys.views import bp as surveys_bp
 
     app.register_blueprint(surveys_bp)
     app.register_blueprint(surveys_admin_bp)
+    app.register_blueprint(survey_kiosk_bp)
     from .participation.admin_views import bp as participation_admin_bp
     from .participation.views import bp as participation_bp
 

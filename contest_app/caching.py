@@ -64,3 +64,14 @@ def public_page(view: Callable[..., Any]) -> Callable[..., Any]:
     wrapper.__doc__ = view.__doc__
     wrapper.__wrapped__ = view  # type: ignore[attr-defined]
     return wrapper
+
+
+def remembered(key: str, seconds: int, compute: Callable[[], Any]) -> Any:
+    """A value everyone may see alike (a count on a public page), computed at most once per
+    `seconds` per cache; None is never cached."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if value is not None:
+            cache.set(key, value, timeout=seconds)
+    return value

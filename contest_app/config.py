@@ -78,6 +78,13 @@ class Config:
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", REDIS_URL)
     CACHE_DEFAULT_TIMEOUT = 300
     PUBLIC_PAGE_SECONDS = int(os.environ.get("PUBLIC_PAGE_SECONDS", "10"))
+    # The home page's "người đã tham gia" count is recomputed at most this often.
+    HOME_COUNT_SECONDS = int(os.environ.get("HOME_COUNT_SECONDS", "30"))
+    # Survey kiosk mode (surveys/kiosk.py): a session's lifetime, one answer per kiosk per
+    # interval, and the seconds the thank-you screen waits before the next empty form.
+    SURVEY_KIOSK_HOURS = int(os.environ.get("SURVEY_KIOSK_HOURS", "12"))
+    SURVEY_KIOSK_INTERVAL_SECONDS = int(os.environ.get("SURVEY_KIOSK_INTERVAL_SECONDS", "20"))
+    SURVEY_KIOSK_RESET_SECONDS = int(os.environ.get("SURVEY_KIOSK_RESET_SECONDS", "8"))
     # Per client address, shared by the "Quên mật khẩu?" page and POST /api/v1/password-resets.
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT",
                                                "5 per minute;30 per hour")

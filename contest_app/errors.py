@@ -59,6 +59,10 @@ HTTP_MESSAGES: dict[int, object] = {
 }
 
 
+# Statuses with a page of their own (same layout as the site, a way home); others share one.
+PAGES = {403: "errors/403.html", 404: "errors/404.html", 413: "errors/413.html"}
+
+
 def register_domain_error(code: str, status: int, message: object) -> None:
     """Declare how a domain error code is shown (called by each domain at import)."""
     ERRORS[code] = (status, message)
@@ -74,9 +78,7 @@ def error_response(status: int, code: str, message: object, fields: dict | None 
         if fields:
             body["error"]["fields"] = {k: str(v) for k, v in fields.items()}
         return jsonify(body), status
-    template = "errors/404.html" if status == 404 else "errors/error.html"
-    if status >= 500:
-        template = "errors/500.html"
+    template = PAGES.get(status, "errors/500.html" if status >= 500 else "errors/error.html")
     return render_template(template, status=status, message=message), status
 
 

@@ -77,6 +77,8 @@ ACTIONS = {
     "survey.publish": _l("Mở khảo sát"),
     "survey.unpublish": _l("Chuyển khảo sát về bản nháp"),
     "survey.update": _l("Sửa khảo sát"),
+    "survey_kiosk.start": _l("Bắt đầu chế độ kiosk khảo sát"),
+    "survey_kiosk.stop": _l("Dừng chế độ kiosk khảo sát"),
     "survey_question.create": _l("Thêm câu hỏi khảo sát"),
     "survey_question.delete": _l("Xóa câu hỏi khảo sát"),
     "survey_question.restore": _l("Dùng lại câu hỏi khảo sát"),
@@ -100,6 +102,7 @@ ACTIONS = {
     "board.rename": _l("Đổi tên bảng thi"),
     "board.reorder": _l("Đổi thứ tự bảng thi"),
     "contest.settings": _l("Đổi thiết lập cuộc thi"),
+    "contest.appearance": _l("Đổi giao diện cuộc thi (màu, ảnh bìa)"),
     "user.create": _l("Tạo tài khoản"),
     "user.invite_link": _l("Gửi đường dẫn kích hoạt tài khoản"),
     "user.reset_link": _l("Cấp đường dẫn đặt lại mật khẩu"),
@@ -117,7 +120,8 @@ OBJECTS = {
     "InitiativeCall": _l("Đợt thi sáng kiến"), "Participation": _l("Lượt tham gia"),
     "Question": _l("Câu hỏi"), "QuestionBank": _l("Ngân hàng câu hỏi"),
     "Round": _l("Vòng thi"), "Survey": _l("Khảo sát"),
-    "SurveyQuestion": _l("Câu hỏi khảo sát"), "SurveySection": _l("Phần khảo sát"),
+    "SurveyKiosk": _l("Phiên kiosk khảo sát"), "SurveyQuestion": _l("Câu hỏi khảo sát"),
+    "SurveySection": _l("Phần khảo sát"),
     "Topic": _l("Chủ đề"), "Unit": _l("Đơn vị"), "User": _l("Tài khoản"),
     "Ward": _l("Xã, phường"),
 }
@@ -138,6 +142,9 @@ FIELDS = {
     "versions": _l("Phiên bản"), "file": _l("Tệp"), "size": _l("Dung lượng"),
     "rows": _l("Số dòng"), "kind": _l("Loại"), "format": _l("Định dạng"),
     "tie_breaks": _l("Thứ tự phân định"), "overall_mode": _l("Cách tính toàn cuộc thi"),
+    "theme_primary": _l("Màu chính"), "theme_accent": _l("Màu nhấn"), "banner": _l("Ảnh bìa"),
+    "banner_name": _l("Tệp ảnh bìa"), "survey_id": _l("Khảo sát"),
+    "expires_at": _l("Hết hạn lúc"), "answers": _l("Số phiếu"),
 }
 
 

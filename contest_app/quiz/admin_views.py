@@ -14,10 +14,11 @@ from ..domain import DomainError, ValidationFailed
 from ..errors import ERRORS
 from ..extensions import db
 from ..security import role_required
-from . import admin, rules
+from . import admin, appearance, rules
 from . import services as quiz_services
 from .forms import (
     MAX_LINES,
+    AppearanceForm,
     BoardAudienceForm,
     BoardForm,
     ContestForm,
@@ -304,9 +305,14 @@ def close_now(contest_id: int, round_id: int):
 # --- Contest settings and boards -----------------------------------------------------------
 
 def _settings_page(contest: Contest, form: ContestSettingsForm, board_form: BoardForm,
-                   status: int = 200):
+                   status: int = 200, appearance_form: AppearanceForm | None = None):
     usage = {b.id: admin.board_usage(db.session, b) for b in contest.boards}
+    if appearance_form is None:
+        appearance_form = AppearanceForm(prefix="look", formdata=None, data={
+            "primary": contest.theme_primary or "", "accent": contest.theme_accent or ""})
     return render_template("quiz_admin/settings.html", contest=contest, form=form,
+                           appearance_form=appearance_form,
+                           banner_limit_mb=f"{appearance.max_banner_bytes() / 1024 / 1024:g}",
                            board_form=board_form, locks=admin.setting_locks(db.session, contest),
                            entrants=admin.entrants(db.session, contest.id),
                            usage=usage,

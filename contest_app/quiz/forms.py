@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     Field,
@@ -88,6 +89,16 @@ class ContestSettingsForm(FlaskForm):
     collect_birth_date = BooleanField(_l("Thu ngày sinh khi tham gia (cần cho quyết định khen "
                                          "thưởng)"))
     certificates = BooleanField(_l("Cấp giấy chứng nhận tham gia"))
+
+
+class AppearanceForm(FlaskForm):
+    """The contest's colours and banner (checked in quiz/branding.py, not here)."""
+
+    primary = StringField(_l("Màu chính (nút, thanh trên cùng)"), validators=[Length(max=20)])
+    accent = StringField(_l("Màu nhấn (khung đếm ngược ở trang chủ)"),
+                         validators=[Length(max=20)])
+    banner = FileField(_l("Ảnh bìa (PNG, JPEG hoặc WebP)"))
+    remove_banner = BooleanField(_l("Bỏ ảnh bìa hiện tại"))
 
 
 class BlueprintLineForm(FlaskForm):

@@ -59,6 +59,11 @@ class Contest(db.Model):
     certificates: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What prize winners are told to bring or do (the winners' e-mail), written by the organiser.
     winner_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The contest's look (quiz/branding.py): colours checked against white text for WCAG AA,
+    # and a re-encoded banner stored under a generated name (None: the site's defaults).
+    theme_primary: Mapped[str | None] = mapped_column(String(7))
+    theme_accent: Mapped[str | None] = mapped_column(String(7))
+    banner_name: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     boards: Mapped[list[Board]] = relationship(

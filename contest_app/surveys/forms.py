@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
+    EmailField,
     IntegerField,
+    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -167,3 +169,10 @@ def split_errors(fields: dict[str, Any]) -> tuple[dict[int, str], list[str]]:
         else:
             general.append(str(message))
     return by_question, general
+
+
+class KioskStopForm(FlaskForm):
+    """Staff end kiosk mode on the device with their own e-mail and password."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired()])

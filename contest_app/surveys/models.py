@@ -131,6 +131,9 @@ class SurveyResponse(db.Model):
         ForeignKey("survey.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(10))
     submitted_at: Mapped[datetime] = mapped_column(default=now)
+    # Answered on a shared tablet in kiosk mode: which kiosk session (for the statistics).
+    kiosk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("survey_kiosk.id", ondelete="SET NULL"), index=True)
 
     answers: Mapped[list[SurveyAnswer]] = relationship(cascade="all, delete-orphan")
 
@@ -176,3 +179,22 @@ class SurveyTokenUse(db.Model):
     survey_id: Mapped[int] = mapped_column(
         ForeignKey("survey.id", ondelete="CASCADE"), primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class SurveyKiosk(db.Model):
+    """A kiosk session: a shared tablet at the one-stop desk that a staff member put in kiosk
+    mode for one survey until `expires_at` (or until staff end it). The device holds a signed
+    cookie naming this row; `last_answer_at` carries the per-kiosk rate limit."""
+
+    __tablename__ = "survey_kiosk"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("survey.id", ondelete="CASCADE"), index=True)
+    started_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    last_answer_at: Mapped[datetime | None]

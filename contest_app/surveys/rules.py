@@ -1,5 +1,6 @@
 """Survey rules in plain Python: opening window, editing locks, answer validation, the
-satisfaction index and its breakdowns, distributions, and the sample-size helper.
+satisfaction index and its breakdowns, distributions, the sample-size helper, and kiosk mode
+(who may start it, how long it lasts, the per-kiosk pace).
 
 Nothing here imports Flask or the database session."""
 
@@ -11,7 +12,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..accounts.rules import unaccent
@@ -58,6 +59,48 @@ class QuestionLocked(DomainError):
 
 class SectionNotEmpty(DomainError):
     code = "survey_section_not_empty"
+
+
+class KioskTooFast(DomainError):
+    """A kiosk sent a second answer sooner than the per-kiosk interval allows."""
+
+    code = "survey_kiosk_too_fast"
+
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(wait=wait_seconds)
+        self.wait_seconds = wait_seconds
+
+
+# --- Kiosk mode -----------------------------------------------------------------------------
+
+KIOSK_ROLES = frozenset({"organiser", "surveyor"})  # Ban tổ chức, Tổ thư ký
+DEFAULT_KIOSK_HOURS = 12
+DEFAULT_KIOSK_INTERVAL_SECONDS = 20
+
+
+def may_run_kiosk(roles: Iterable[str]) -> bool:
+    """Organisers and the secretariat (survey staff) may start and stop a kiosk."""
+    return bool(KIOSK_ROLES.intersection(roles))
+
+
+def kiosk_expires_at(started_at: datetime, hours: int) -> datetime:
+    """When a kiosk session started at `started_at` ends by itself (at least one hour)."""
+    return started_at + timedelta(hours=max(1, hours))
+
+
+def kiosk_active(now: datetime, expires_at: datetime, ended_at: datetime | None) -> bool:
+    return ended_at is None and now < expires_at
+
+
+def kiosk_wait_seconds(last_answer_at: datetime | None, now: datetime, interval: int) -> int:
+    """Whole seconds this kiosk must still wait before its next answer (0: it may send now).
+    The first answer never waits; a clock that went backwards waits the full interval."""
+    if last_answer_at is None or interval <= 0:
+        return 0
+    elapsed = (now - last_answer_at).total_seconds()
+    if elapsed < 0:
+        return interval
+    return max(0, math.ceil(interval - elapsed))
 
 
 # --- Window and edits -----------------------------------------------------------------------

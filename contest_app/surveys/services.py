@@ -175,6 +175,7 @@ def answer_error(code: str, kind: str | None) -> Any:
 def submit_response(
     session: Session, survey_id: int, raw: dict[str, Any], now: datetime, source: str,
     token: str | None = None, entered_by_id: int | None = None, enforce_required: bool = True,
+    kiosk_id: int | None = None,
 ) -> SurveyResponse:
     """Store one anonymous response, or refuse it whole (nothing stored): outside the opening
     times (SurveyNotOpen), a browser token already used (AlreadyAnswered), or an invalid answer
@@ -214,7 +215,8 @@ def submit_response(
             session.flush()
         except IntegrityError as err:
             raise rules.AlreadyAnswered() from err
-    response = SurveyResponse(survey_id=survey.id, source=source, submitted_at=now)
+    response = SurveyResponse(survey_id=survey.id, source=source, submitted_at=now,
+                              kiosk_id=kiosk_id)
     session.add(response)
     session.flush()
     rows = []

@@ -6,12 +6,15 @@
   "use strict";
 
   function storeGet(key) {
+    if (!key) { return null; }
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
   function storeSet(key, value) {
+    if (!key) { return; }
     try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (e) { /* private mode */ }
   }
   function storeDel(key) {
+    if (!key) { return; }
     try { window.localStorage.removeItem(key); } catch (e) { /* private mode */ }
   }
   function storeKey(id) { return "survey-answers-" + id; }
@@ -63,7 +66,9 @@
   if (!root) { return; }
   var form = document.getElementById("survey-form");
   var i18n = document.getElementById("survey-i18n").dataset;
-  var key = storeKey(root.dataset.survey);
+  /* On a shared kiosk nothing is kept between citizens: no answers in localStorage. */
+  var kioskMode = root.dataset.kiosk === "true";
+  var key = kioskMode ? null : storeKey(root.dataset.survey);
   var sections = Array.prototype.slice.call(form.querySelectorAll(".survey-section"));
   var submitBox = form.querySelector(".survey-submit");
   var submitBtn = document.getElementById("survey-submit");

@@ -31,7 +31,7 @@ def test_response_tables_have_no_identity_columns(app) -> None:
                 assert not any(word in parts or column.startswith(word)
                                for word in IDENTITY_WORDS), (table, column)
         assert {c["name"] for c in inspector.get_columns("survey_response")} == {
-            "id", "survey_id", "source", "submitted_at"}
+            "id", "survey_id", "source", "submitted_at", "kiosk_id"}
 
 
 def _dump_survey_rows(app) -> str:
