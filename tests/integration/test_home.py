@@ -137,7 +137,7 @@ def test_403_and_413_pages(app, client, login_as, monkeypatch) -> None:
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
     too_big = client.post("/tai-khoan/dang-xuat", data={"x": "y" * 2000})
     assert too_big.status_code == 413
-    assert "Tệp quá lớn" in too_big.get_data(as_text=True)
+    assert "Tệp gửi lên quá lớn" in too_big.get_data(as_text=True)
 
 
 @pytest.fixture
