@@ -186,6 +186,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(participation_bp)
     app.register_blueprint(participation_admin_bp)
+    from .certificates.views import bp as certificates_bp
+
+    app.register_blueprint(certificates_bp)
     from .api import bp as api_bp
 
     app.register_blueprint(api_bp)

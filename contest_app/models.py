@@ -10,6 +10,7 @@ from .accounts.models import (  # noqa: F401
     UserRole,
 )
 from .bank.models import Question, QuestionVersion, Topic  # noqa: F401
+from .certificates.models import Certificate, CertificateTemplate  # noqa: F401
 from .initiatives.models import Initiative  # noqa: F401  (and every initiative table)
 from .organiser.models import AuditEvent  # noqa: F401
 from .participation.models import ContestDocument  # noqa: F401

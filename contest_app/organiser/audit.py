@@ -24,6 +24,9 @@ ACTIONS = {
     "bank.bulk_retire": _l("Ngừng sử dụng hàng loạt câu hỏi"),
     "question.create": _l("Tạo câu hỏi"),
     "question.edit": _l("Sửa câu hỏi (phiên bản mới)"),
+    "certificate.generate": _l("Cấp giấy chứng nhận cho cả vòng thi"),
+    "certificate.revoke": _l("Thu hồi giấy chứng nhận"),
+    "certificate_template.save": _l("Lưu mẫu giấy chứng nhận"),
     "block.create": _l("Thêm khối đơn vị"),
     "board.create": _l("Thêm bảng thi"),
     "contest.save": _l("Lưu cuộc thi"),
@@ -104,6 +107,7 @@ ACTIONS = {
 
 OBJECTS = {
     "Attempt": _l("Bài làm"), "Block": _l("Khối"), "Board": _l("Bảng thi"),
+    "Certificate": _l("Giấy chứng nhận"),
     "Contest": _l("Cuộc thi"), "ContestDocument": _l("Tài liệu"), "Database": _l("Dữ liệu"),
     "Exclusion": _l("Bài bị loại"), "Initiative": _l("Sáng kiến"),
     "InitiativeCall": _l("Đợt thi sáng kiến"), "Participation": _l("Lượt tham gia"),
@@ -129,6 +133,11 @@ FIELDS = {
     "counts": _l("Số giải"), "amounts": _l("Mức thưởng"), "version": _l("Phiên bản"),
     "versions": _l("Phiên bản"), "file": _l("Tệp"), "size": _l("Dung lượng"),
     "rows": _l("Số dòng"), "kind": _l("Loại"), "format": _l("Định dạng"),
+    "code": _l("Mã"), "issued": _l("Số giấy đã cấp"), "created": _l("Số giấy mới"),
+    "organiser_name": _l("Tên cơ quan tổ chức"), "heading": _l("Tiêu đề giấy"),
+    "participation_text": _l("Nội dung giấy tham gia"), "prize_text": _l("Nội dung giấy đạt giải"),
+    "signer_name": _l("Họ tên người ký"), "signer_title": _l("Chức danh người ký"),
+    "logo": _l("Biểu trưng"), "signature": _l("Ảnh chữ ký"),
     "tie_breaks": _l("Thứ tự phân định"), "overall_mode": _l("Cách tính toàn cuộc thi"),
 }
 
