@@ -19,6 +19,9 @@ class CertificateContent:
     signer_name: str
     code: str  # as displayed (ABCDE-FGHJK)
     verify_url: str
+    recipient_label: str = "Chứng nhận Ông/Bà"
+    code_label: str = "Mã xác minh: %(code)s"
+    verify_hint: str = "Quét mã QR hoặc mở %(url)s để kiểm tra giấy chứng nhận này."
     logo: bytes | None = None  # PNG
     signature: bytes | None = None  # PNG
     prize: bool = False
@@ -57,7 +60,7 @@ def render(content: CertificateContent) -> bytes:
     pdf.set_text_color(30, 30, 30)
     pdf.set_font(FAMILY, "", 14)
     pdf.set_xy(20, y)
-    pdf.cell(width - 40, 8, nfc("Chứng nhận Ông/Bà"), align="C")
+    pdf.cell(width - 40, 8, nfc(content.recipient_label), align="C")
     y += 10
     pdf.set_text_color(*NAVY)
     pdf.set_font(FAMILY, "B", 26)
@@ -89,9 +92,8 @@ def render(content: CertificateContent) -> bytes:
     pdf.set_text_color(60, 60, 60)
     pdf.set_font(FAMILY, "B", 10)
     pdf.set_xy(60, 156)
-    pdf.cell(90, 5, nfc(f"Mã xác minh: {content.code}"))
+    pdf.cell(90, 5, nfc(content.code_label % {"code": content.code}))
     pdf.set_font(FAMILY, "", 8)
     pdf.set_xy(60, 162)
-    pdf.multi_cell(90, 4, nfc(f"Quét mã QR hoặc mở {content.verify_url} để kiểm tra giấy "
-                              "chứng nhận này."))
+    pdf.multi_cell(90, 4, nfc(content.verify_hint % {"url": content.verify_url}))
     return to_bytes(pdf)

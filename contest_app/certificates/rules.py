@@ -19,9 +19,6 @@ CODE_LENGTH = 10
 
 PLACEHOLDERS = ("ho_ten", "cuoc_thi", "vong_thi", "ket_qua", "ngay", "don_vi")
 
-DEFAULT_HEADING = "GIẤY CHỨNG NHẬN"
-DEFAULT_PARTICIPATION_TEXT = ("Đã tham gia {vong_thi} – {cuoc_thi}, đạt kết quả {ket_qua}.")
-DEFAULT_PRIZE_TEXT = "Đã đạt {ket_qua} tại {vong_thi} – {cuoc_thi}."
 
 
 def new_code(choice=secrets.choice) -> str:  # noqa: ANN001  (an injectable random choice)
@@ -76,13 +73,10 @@ def fill(text: str, values: Mapping[str, str]) -> str:
     return (text or "").format_map({name: values.get(name, "") for name in PLACEHOLDERS})
 
 
-def participation_result(score: int | None, max_score: int) -> str:
-    return f"{score or 0}/{max_score} điểm"
-
-
-def long_date(day: date) -> str:
-    """"ngày 03 tháng 12 năm 2026", as Vietnamese official documents write the date."""
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+def date_parts(day: date) -> dict[str, str]:
+    """Day and month with two digits, as Vietnamese official documents write the date
+    ("ngày 03 tháng 12 năm 2026")."""
+    return {"d": f"{day.day:02d}", "m": f"{day.month:02d}", "y": str(day.year)}
 
 
 @dataclass(frozen=True)

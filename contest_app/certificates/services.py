@@ -39,6 +39,11 @@ IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_MAX_SIDE = 4000
 REVOKE_REASON_MIN = 10
 
+DEFAULT_HEADING = _l("GIẤY CHỨNG NHẬN")
+DEFAULT_PARTICIPATION_TEXT = _l("Đã tham gia {vong_thi} – {cuoc_thi}, đạt kết quả {ket_qua}.")
+DEFAULT_PRIZE_TEXT = _l("Đã đạt {ket_qua} tại {vong_thi} – {cuoc_thi}.")
+DEFAULT_SIGNER_TITLE = _l("TRƯỞNG BAN TỔ CHỨC")
+
 REFUSALS = {
     "practice": _l("Vòng thi thử không cấp giấy chứng nhận."),
     "not_finished": _l("Chỉ bài thi đã nộp (hoặc đã hết giờ) mới được cấp giấy chứng nhận."),
@@ -52,11 +57,14 @@ REFUSALS = {
 
 
 class CertificateUnavailable(DomainError):
+    """No certificate (yet): `code` says why (certificate_round_open, certificate_revoked…)."""
+
     code = "certificate_unavailable"
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = f"certificate_{reason}" if reason in REFUSALS else self.code
 
     @property
     def message(self) -> str:
@@ -65,6 +73,8 @@ class CertificateUnavailable(DomainError):
 
 register_domain_error(CertificateUnavailable.code, 409,
                       _l("Bài làm này chưa có giấy chứng nhận."))
+for _reason, _message in REFUSALS.items():
+    register_domain_error(f"certificate_{_reason}", 409, _message)
 
 
 # --- Template ---------------------------------------------------------------------------
@@ -245,11 +255,32 @@ def available_kinds(session: Session, attempt: Attempt, now: datetime) -> list[s
     return [k for k in kinds if k not in revoked]
 
 
+def downloads(session: Session, attempts: list[Attempt], now: datetime
+              ) -> dict[int, list[str]]:
+    """For "Kết quả của tôi": attempt id -> the certificates offered beside it. One round's
+    certificates sit beside its counting attempt only (one per round, not one per try)."""
+    out: dict[int, list[str]] = {}
+    seen: set[tuple[int, int]] = set()
+    for attempt in attempts:
+        key = (attempt.round_id, attempt.user_id)
+        if attempt.status not in FINISHED or key in seen:
+            continue
+        seen.add(key)
+        found = standing(session, attempt.round, attempt.user_id, now)
+        if found.attempt is None:
+            continue
+        kinds = [k for k in rules.kinds(found.facts)
+                 if not _revoked(session, attempt.round_id, attempt.user_id, k)]
+        if kinds:
+            out[found.attempt.id] = kinds
+    return out
+
+
 def _result_text(kind: str, found: Standing) -> str:
     if kind == KIND_PRIZE and found.prize is not None:
         return found.prize.prize or ""
     attempt = found.attempt
-    return rules.participation_result(attempt.score, attempt.max_score)
+    return str(_l("%(score)s/%(max)s điểm", score=attempt.score or 0, max=attempt.max_score))
 
 
 def issue(session: Session, rnd: Round, user_id: int, kind: str, now: datetime,
@@ -358,17 +389,21 @@ def content_for(cert: Certificate, template: CertificateTemplate | None, verify_
               "vong_thi": cert.round.title, "ket_qua": cert.result,
               "ngay": issued_day.strftime("%d/%m/%Y"), "don_vi": cert.unit_name}
     prize = cert.kind == KIND_PRIZE
-    text = ((t.prize_text if prize else t.participation_text) if t else "") or (
-        rules.DEFAULT_PRIZE_TEXT if prize else rules.DEFAULT_PARTICIPATION_TEXT)
-    heading = (t.heading if t else "") or rules.DEFAULT_HEADING
+    text = ((t.prize_text if prize else t.participation_text) if t else "") or str(
+        DEFAULT_PRIZE_TEXT if prize else DEFAULT_PARTICIPATION_TEXT)
+    heading = (t.heading if t else "") or str(DEFAULT_HEADING)
     return CertificateContent(
         organiser_name=(t.organiser_name if t else "") or default_organiser,
         heading=rules.fill(heading, values), full_name=cert.full_name,
         body=rules.fill(text, values),
-        date_line=rules.long_date(issued_day).capitalize(),
-        signer_title=(t.signer_title if t else "") or "TRƯỞNG BAN TỔ CHỨC",
+        date_line=str(_l("Ngày %(d)s tháng %(m)s năm %(y)s", **rules.date_parts(issued_day))),
+        signer_title=(t.signer_title if t else "") or str(DEFAULT_SIGNER_TITLE),
         signer_name=(t.signer_name if t else "") or "",
         code=rules.display_code(cert.code), verify_url=verify_url,
+        recipient_label=str(_l("Chứng nhận Ông/Bà")),
+        code_label=str(_l("Mã xác minh: %(code)s", code="%(code)s")),
+        verify_hint=str(_l("Quét mã QR hoặc mở %(url)s để kiểm tra giấy chứng nhận này.",
+                           url="%(url)s")),
         logo=t.logo if t else None, signature=t.signature if t else None, prize=prize)
 
 
@@ -377,7 +412,12 @@ def cache_dir(contest_id: int) -> Path:
 
 
 def _cache_path(cert: Certificate, revision: int, verify_url: str) -> Path:
-    link = hashlib.sha256(verify_url.encode()).hexdigest()[:12]
+    from flask_babel import get_locale
+
+    # The link (a forged Host header must not reach another visitor's copy) and the language
+    # of the printed labels are part of the key.
+    key = f"{verify_url}|{get_locale() or ''}"
+    link = hashlib.sha256(key.encode()).hexdigest()[:12]
     return cache_dir(cert.contest_id) / f"{cert.code}-r{revision}-{link}.pdf"
 
 

@@ -138,9 +138,9 @@ def _design_page(contest: Contest, form: TemplateForm, template: CertificateTemp
     return render_template(
         "certificates/design.html", contest=contest, form=form, template=template,
         certs=certs, rounds=rounds, placeholders=rules.PLACEHOLDERS,
-        defaults={"heading": rules.DEFAULT_HEADING,
-                  "participation": rules.DEFAULT_PARTICIPATION_TEXT,
-                  "prize": rules.DEFAULT_PRIZE_TEXT},
+        defaults={"heading": services.DEFAULT_HEADING,
+                  "participation": services.DEFAULT_PARTICIPATION_TEXT,
+                  "prize": services.DEFAULT_PRIZE_TEXT},
         revoke_form=revoke_form or RevokeForm(formdata=None), revoke_id=revoke_id,
         display_code=rules.display_code), status
 
@@ -160,7 +160,8 @@ def preview(contest_id: int):
     rnd = next((r for r in contest.rounds if not r.is_practice), None)
     sample = Certificate(code="ABCDEFGHJK", contest_id=contest.id, kind=kind,
                          full_name="Nguyễn Văn A", unit_name=_("Đơn vị mẫu"),
-                         result=_("Giải Nhất") if kind == KIND_PRIZE else "18/20 điểm",
+                         result=_("Giải Nhất") if kind == KIND_PRIZE else _(
+                             "%(score)s/%(max)s điểm", score=18, max=20),
                          issued_at=clock.now())
     sample.contest = contest
     sample.round = rnd or Round(title=_("Vòng thi"))

@@ -88,6 +88,7 @@ def load_demo_contest(session: Session, notes: list[str] | None = None) -> Conte
     session.flush()
     existing = session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
     if existing is not None:
+        existing.certificates = True
         _park_or_open_practice(session, existing, notes)
         session.flush()
         return existing
@@ -97,6 +98,9 @@ def load_demo_contest(session: Session, notes: list[str] | None = None) -> Conte
         description="Cuộc thi tìm hiểu chính sách, pháp luật về cải cách hành chính năm 2026 "
                     "(dữ liệu mẫu).",
         rules_text=DEMO_RULES,
+        # Participation certificates after each round closes (prize certificates come with
+        # the published ranking); the design is the defaults until the organiser changes it.
+        certificates=True,
     )
     session.add(contest)
     session.flush()
