@@ -88,7 +88,6 @@ def load_demo_contest(session: Session, notes: list[str] | None = None) -> Conte
     session.flush()
     existing = session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
     if existing is not None:
-        existing.certificates = True
         _park_or_open_practice(session, existing, notes)
         session.flush()
         return existing
