@@ -343,3 +343,24 @@ def test_bulk_generation_is_idempotent_and_the_cli_reports(app, setup) -> None:
 def test_every_certificate_action_has_a_vietnamese_label() -> None:
     for action in ("certificate.revoke", "certificate.generate", "certificate_template.save"):
         assert action in ACTIONS
+
+
+def test_images_are_checked_by_content_and_size(app) -> None:
+    from contest_app.domain import ValidationFailed
+
+    def png(size) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGBA", size, (0, 0, 0, 0)).save(out, format="PNG")
+        return out.getvalue()
+
+    with app.test_request_context():
+        cleaned = services.check_image(png((300, 100)), "signature")
+        assert Image.open(io.BytesIO(cleaned)).size == (300, 100)
+        with pytest.raises(ValidationFailed) as too_wide:
+            services.check_image(png((4001, 10)), "signature")
+        assert "4000" in str(too_wide.value.fields["signature"])
+        with pytest.raises(ValidationFailed) as too_big:
+            services.check_image(b"\x89PNG" + b"0" * services.IMAGE_MAX_BYTES, "logo")
+        assert "2 MB" in str(too_big.value.fields["logo"])
+        with pytest.raises(ValidationFailed):
+            services.check_image(png((50, 50))[:40], "logo")  # truncated
