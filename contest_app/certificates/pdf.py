@@ -95,5 +95,5 @@ def render(content: CertificateContent) -> bytes:
     pdf.cell(90, 5, nfc(content.code_label % {"code": content.code}))
     pdf.set_font(FAMILY, "", 8)
     pdf.set_xy(60, 162)
-    pdf.multi_cell(90, 4, nfc(content.verify_hint % {"url": content.verify_url}))
+    pdf.multi_cell(90, 4, nfc(content.verify_hint % {"url": content.verify_url}), align="L")
     return to_bytes(pdf)

@@ -71,7 +71,7 @@ def render(poster: Poster) -> bytes:
         pdf.multi_cell(width - 30, 7, nfc(poster.when), align="C")
         y = pdf.get_y() + 4
 
-    size = min(125.0, 297 - 12 - 50 - y)
+    size = min(150.0, 297 - 12 - 45 - y)
     pdf.image(io.BytesIO(qr_png(poster.link, scale=16)), x=(width - size) / 2, y=y, w=size,
               h=size)
     y += size + 2
