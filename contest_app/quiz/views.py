@@ -141,13 +141,15 @@ def result(attempt_id: int):
     review = quiz.review_allowed(attempt, now)
     items = quiz.attempt_items(db.session, attempt, review=True) if review else []
     info = quiz.round_info(db.session, attempt.round, current_user.id, now)
+    from ..certificates import services as certificates
     from ..rankings import services as rankings
 
     ranking_published = attempt.round.id in rankings.published_round_ids(
         db.session, attempt.round.contest_id)
+    offered = certificates.downloads(db.session, [attempt], now).get(attempt.id, [])
     return render_template("quiz/result.html", attempt=attempt, rnd=attempt.round,
                            review=review, items=items, info=info,
-                           ranking_published=ranking_published)
+                           ranking_published=ranking_published, certificates=offered)
 
 
 @bp.route("/ket-qua-cua-toi")

@@ -83,6 +83,8 @@ def test_participant_downloads_a_certificate_with_name_code_and_qr(app, client, 
     page = client.get("/ket-qua-cua-toi").get_data(as_text=True)
     assert f"/bai-thi/{ids['mine']}/giay-chung-nhan.pdf?loai=tham-gia" in page
     assert f"/bai-thi/{ids['open_attempt']}/giay-chung-nhan.pdf" not in page  # round open
+    result = client.get(f"/bai-thi/{ids['mine']}/ket-qua").get_data(as_text=True)
+    assert f"/bai-thi/{ids['mine']}/giay-chung-nhan.pdf?loai=tham-gia" in result
     response = download(client, ids["mine"], loai="tham-gia")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     code = the_code(app, ids["mine"])
@@ -364,3 +366,26 @@ def test_images_are_checked_by_content_and_size(app) -> None:
         assert "2 MB" in str(too_big.value.fields["logo"])
         with pytest.raises(ValidationFailed):
             services.check_image(png((50, 50))[:40], "logo")  # truncated
+
+
+def test_one_certificate_per_person_round_and_kind(app, clock, setup) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    owner, _other, ids = setup
+    with app.test_request_context():
+        rnd = db.session.get(Round, ids["closed"])
+        first = services.issue(db.session, rnd, owner.id, "participation", clock.now())
+        db.session.commit()
+        again = services.issue(db.session, rnd, owner.id, "participation", clock.now())
+        assert again.id == first.id and again.code == first.code
+        duplicate = Certificate(code="ZZZZZZZZZZ", contest_id=rnd.contest_id, round_id=rnd.id,
+                                attempt_id=ids["mine"], user_id=owner.id, kind="participation",
+                                full_name=NAME, result="18/20 điểm", issued_at=clock.now())
+        db.session.add(duplicate)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        with pytest.raises(services.CertificateUnavailable) as refused:
+            services.issue(db.session, db.session.get(Round, ids["open"]), owner.id,
+                           "participation", clock.now())
+        assert refused.value.code == "certificate_round_open"
