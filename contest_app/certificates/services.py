@@ -373,10 +373,32 @@ def revoke(session: Session, actor_id: int | None, cert: Certificate, reason: st
     _drop_cached(cert)
 
 
-def issued(session: Session, contest_id: int) -> list[Certificate]:
-    return list(session.scalars(select(Certificate).where(Certificate.contest_id == contest_id)
-                                .order_by(Certificate.round_id, Certificate.kind.desc(),
-                                          Certificate.full_name, Certificate.id)))
+ISSUED_PAGE = 200
+
+
+@dataclass(frozen=True)
+class IssuedList:
+    rows: list[Certificate]
+    total: int  # all matching, of which `rows` shows the newest ISSUED_PAGE
+
+
+def issued(session: Session, contest_id: int, q: str = "") -> IssuedList:
+    """The contest's certificates, newest first; `q` finds a code (as typed on the paper) or
+    part of a name."""
+    from sqlalchemy import func
+
+    conditions = [Certificate.contest_id == contest_id]
+    q = " ".join((q or "").split())[:150]
+    if q:
+        code = rules.normalise_code(q)
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        name = func.lower(Certificate.full_name).like(f"%{escaped.lower()}%", escape="\\")
+        conditions.append(or_(Certificate.code == code, name) if code else name)
+    total = session.scalar(select(func.count(Certificate.id)).where(*conditions)) or 0
+    rows = list(session.scalars(select(Certificate).where(*conditions)
+                                .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+                                .limit(ISSUED_PAGE)))
+    return IssuedList(rows, total)
 
 
 # --- Rendering and the cache --------------------------------------------------------------

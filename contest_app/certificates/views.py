@@ -133,11 +133,12 @@ def design(contest_id: int):
 def _design_page(contest: Contest, form: TemplateForm, template: CertificateTemplate | None,
                  status: int, revoke_form: RevokeForm | None = None,
                  revoke_id: int | None = None):
-    certs = services.issued(db.session, contest.id)
+    q = (request.args.get("q") or "").strip()
+    certs = services.issued(db.session, contest.id, q)
     rounds = [r for r in contest.rounds if not r.is_practice]
     return render_template(
         "certificates/design.html", contest=contest, form=form, template=template,
-        certs=certs, rounds=rounds, placeholders=rules.PLACEHOLDERS,
+        certs=certs, q=q, rounds=rounds, placeholders=rules.PLACEHOLDERS,
         defaults={"heading": services.DEFAULT_HEADING,
                   "participation": services.DEFAULT_PARTICIPATION_TEXT,
                   "prize": services.DEFAULT_PRIZE_TEXT},

@@ -390,3 +390,23 @@ def test_one_certificate_per_person_round_and_kind(app, clock, setup) -> None:
             services.issue(db.session, db.session.get(Round, ids["open"]), owner.id,
                            "participation", clock.now())
         assert refused.value.code == "certificate_round_open"
+
+
+def test_organiser_finds_issued_certificates_by_code_or_name(app, client, setup,
+                                                            make_user) -> None:
+    _owner, _other, ids = setup
+    with app.test_request_context():
+        services.generate_round_certificates(ids["closed"])
+        codes = dict(db.session.execute(select(Certificate.full_name, Certificate.code)).all())
+    login(client, make_user(roles={"organiser"}, email="btc@example.vn").email)
+    url = f"/ban-to-chuc/cuoc-thi/{ids['contest']}/giay-chung-nhan"
+    everyone = client.get(url).get_data(as_text=True)
+    assert NAME in everyone and "Trần Văn Bình" in everyone
+    code = codes[NAME]
+    by_code = client.get(url, query_string={"q": f"{code[:5]}-{code[5:]}".lower()})
+    page = by_code.get_data(as_text=True)
+    assert NAME in page and "Trần Văn Bình" not in page
+    by_name = client.get(url, query_string={"q": "văn bình"}).get_data(as_text=True)
+    assert "Trần Văn Bình" in by_name and NAME not in by_name
+    none = client.get(url, query_string={"q": "100%_"}).get_data(as_text=True)
+    assert "Không có giấy chứng nhận nào khớp." in none
