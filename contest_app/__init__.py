@@ -204,6 +204,9 @@ def _register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(notifications_bp)
+    from .certificates.views import bp as certificates_bp
+
+    app.register_blueprint(certificates_bp)
     from .api import bp as api_bp
 
     app.register_blueprint(api_bp)

@@ -104,6 +104,7 @@ def generate_keys_command() -> None:
 def register_cli(app: Flask) -> None:
     from .backup import _cli as backup_cli
     from .bank.cli import bank_cli
+    from .certificates.cli import certificates_cli
     from .initiatives.cli import initiatives_cli
     from .jobs.cli import jobs_cli
     from .notifications.cli import notify_cli
@@ -117,6 +118,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(rankings_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(certificates_cli)
     app.cli.add_command(initiatives_cli)
     app.cli.add_command(notify_cli)
     app.cli.add_command(backup_cli())

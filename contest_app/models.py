@@ -10,6 +10,7 @@ from .accounts.models import (  # noqa: F401
     UserRole,
 )
 from .bank.models import Question, QuestionVersion, Topic  # noqa: F401
+from .certificates.models import Certificate, CertificateTemplate  # noqa: F401
 from .initiatives.final_models import FinalRound  # noqa: F401  (and the final's tables)
 from .initiatives.models import Initiative  # noqa: F401  (and every initiative table)
 from .jobs.models import BackgroundJob  # noqa: F401

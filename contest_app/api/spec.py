@@ -45,6 +45,7 @@ ERROR = {
 }
 
 TIMESTAMP = {"type": "string", "format": "date-time"}
+BINARY = {"type": "string", "format": "binary"}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
 
 
@@ -57,18 +58,20 @@ def operation(
     auth: bool = True,
     parameters: list[dict[str, Any]] | None = None,
     fast_valid: Callable[[Any], bool] | None = None,
+    media: dict[int, str] | None = None,
 ) -> Callable:
     """Declare an API operation; validates the JSON body against `body` before the view runs.
 
     `fast_valid`, for hot paths, recognises the common valid body cheaply; anything it does
-    not accept goes through the full schema validation (and its field errors)."""
+    not accept goes through the full schema validation (and its field errors). `media` names
+    the content type of responses that are not JSON (e.g. {200: "application/pdf"})."""
     validator = StrictValidator(body) if body else None
 
     def decorator(view: Callable) -> Callable:
         OPERATIONS.append({
             "path": path, "method": method.lower(), "summary": summary, "responses": responses,
             "body": body, "auth": auth, "parameters": parameters or [],
-            "operationId": view.__name__,
+            "operationId": view.__name__, "media": media or {},
         })
 
         @wraps(view)
@@ -125,7 +128,8 @@ def build_spec() -> dict[str, Any]:
             "responses": {
                 str(code): {
                     "description": _describe(code),
-                    **({"content": {"application/json": {"schema": schema}}}
+                    **({"content": {op["media"].get(code, "application/json"):
+                                    {"schema": schema}}}
                        if schema is not None else {}),
                 }
                 # Any call presenting an invalid bearer token is refused with 401; any call

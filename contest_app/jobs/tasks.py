@@ -124,3 +124,20 @@ def notify_due(ctx: JobContext) -> dict[str, Any]:
     from ..notifications import services as notifications
 
     return {"sent": notifications.send_due()}
+
+
+@job_kind("certificates_round", _l("Cấp giấy chứng nhận cho vòng thi"))
+def certificates_round(ctx: JobContext, round_id: int, base_url: str | None = None,
+                       actor_id: int | None = None) -> dict[str, Any]:
+    """Issue every certificate a round gives and make their PDFs (idempotent)."""
+    from ..certificates import services
+    from ..organiser.models import record
+    from ..quiz.models import Round
+
+    report = services.generate_round_certificates(round_id, base_url)
+    rnd = ctx.session.get(Round, round_id)
+    record(actor_id, "certificate.generate", rnd, None,
+           {"issued": report.issued, "created": report.created})
+    ctx.session.commit()
+    return {"issued": report.issued, "created": report.created, "round_id": round_id,
+            "contest_id": rnd.contest_id if rnd else None}

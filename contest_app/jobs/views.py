@@ -36,6 +36,8 @@ def back_url(job: BackgroundJob) -> str:
         return url_for("rankings_admin.round_live", round_id=job.params["round_id"])
     if job.kind == "publish_contest":
         return url_for("rankings_admin.contest_settings", contest_id=job.params["contest_id"])
+    if job.kind == "certificates_round" and (job.result or {}).get("contest_id"):
+        return url_for("certificates.design", contest_id=job.result["contest_id"])
     return url_for("organiser.dashboard")
 
 

@@ -97,6 +97,9 @@ def load_demo_contest(session: Session, notes: list[str] | None = None) -> Conte
         description="Cuộc thi tìm hiểu chính sách, pháp luật về cải cách hành chính năm 2026 "
                     "(dữ liệu mẫu).",
         rules_text=DEMO_RULES,
+        # Participation certificates after each round closes (prize certificates come with
+        # the published ranking); the design is the defaults until the organiser changes it.
+        certificates=True,
     )
     session.add(contest)
     session.flush()

@@ -55,7 +55,7 @@ class Contest(db.Model):
     require_cccd: Mapped[bool] = mapped_column(default=False)
     # Joining asks for the date of birth (needed for the award decision) even without min_age.
     collect_birth_date: Mapped[bool] = mapped_column(default=False, server_default=false())
-    # "Cấp giấy chứng nhận tham gia": stored and shown; certificates are generated elsewhere.
+    # "Cấp giấy chứng nhận tham gia": participation certificates (see certificates/rules.py).
     certificates: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What prize winners are told to bring or do (the winners' e-mail), written by the organiser.
     winner_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")

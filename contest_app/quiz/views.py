@@ -141,20 +141,26 @@ def result(attempt_id: int):
     review = quiz.review_allowed(attempt, now)
     items = quiz.attempt_items(db.session, attempt, review=True) if review else []
     info = quiz.round_info(db.session, attempt.round, current_user.id, now)
+    from ..certificates import services as certificates
     from ..rankings import services as rankings
 
     ranking_published = attempt.round.id in rankings.published_round_ids(
         db.session, attempt.round.contest_id)
+    offered = certificates.downloads(db.session, [attempt], now).get(attempt.id, [])
     return render_template("quiz/result.html", attempt=attempt, rnd=attempt.round,
                            review=review, items=items, info=info,
-                           ranking_published=ranking_published)
+                           ranking_published=ranking_published, certificates=offered)
 
 
 @bp.route("/ket-qua-cua-toi")
 @login_required
 def my_results():
+    from ..certificates import services as certificates
+
     attempts = quiz.my_attempts(db.session, current_user.id)
-    return render_template("quiz/my_results.html", attempts=attempts)
+    return render_template("quiz/my_results.html", attempts=attempts,
+                           certificates=certificates.downloads(db.session, attempts,
+                                                               clock.now()))
 
 
 # --- Short links and QR codes ------------------------------------------------------------
@@ -234,3 +240,55 @@ def round_qr(round_id: int, kind: str):
     rnd = quiz.get_round(db.session, round_id, include_unpublished=_organiser())
     link = _absolute("quiz.round_page", round_id=rnd.id)
     return _qr_response(link, kind, f"vong-thi-{rnd.id}-qr", rnd.contest.published)
+
+
+# --- Posters ------------------------------------------------------------------------------
+
+def _poster_response(data: bytes, filename: str, public: bool) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    disposition = "attachment" if request.args.get("tai-ve") else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}.pdf"'
+    response.headers["Cache-Control"] = "public, max-age=600" if public else "private, no-store"
+    return response
+
+
+def _poster_when(opens, closes, tz) -> str:  # noqa: ANN001  (datetimes or None, a tzinfo)
+    from . import posters
+
+    return posters.when_text(
+        opens, closes, tz,
+        _("Thời gian: từ %(opens)s đến %(closes)s", opens="%(opens)s", closes="%(closes)s"),
+        _("Bắt đầu từ %(opens)s", opens="%(opens)s"),
+        _("Kết thúc lúc %(closes)s", closes="%(closes)s"))
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/poster.pdf")
+def contest_poster(contest_id: int):
+    """An A4 poster for the contest: its short link as a large QR code."""
+    from ..participation.services import contest_tz
+    from . import posters
+
+    contest = quiz.get_contest(db.session, contest_id, include_unpublished=_organiser())
+    official = [r for r in contest.rounds if not r.is_practice] or list(contest.rounds)
+    opens = min((r.opens_at for r in official if r.opens_at), default=None)
+    closes = max((r.closes_at for r in official if r.closes_at), default=None)
+    data = posters.render(posters.Poster(
+        current_app.config["ORGANISER_NAME"], contest.title, "",
+        _poster_when(opens, closes, contest_tz()), short_link(contest),
+        _("Quét mã QR để tham gia")))
+    return _poster_response(data, f"poster-{contest.slug}", contest.published)
+
+
+@bp.route("/vong-thi/<int:round_id>/poster.pdf")
+def round_poster(round_id: int):
+    """An A4 poster for one round: the round page's link as a large QR code."""
+    from ..participation.services import contest_tz
+    from . import posters
+
+    rnd = quiz.get_round(db.session, round_id, include_unpublished=_organiser())
+    link = _absolute("quiz.round_page", round_id=rnd.id)
+    data = posters.render(posters.Poster(
+        current_app.config["ORGANISER_NAME"], rnd.title, rnd.contest.title,
+        _poster_when(rnd.opens_at, rnd.closes_at, contest_tz()), link,
+        _("Quét mã QR để vào vòng thi")))
+    return _poster_response(data, f"poster-vong-thi-{rnd.id}", rnd.contest.published)

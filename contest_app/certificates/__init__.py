@@ -1,0 +1,1 @@
+"""Certificates: participation and prize certificates (PDF), their verification and design."""
