@@ -22,7 +22,7 @@ from .rules import is_valid_phone, normalise_phone
 
 def _phone_check(form, field) -> None:
     if not is_valid_phone(normalise_phone(field.data or "")):
-        raise ValidationError(_l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0."))
+        raise ValidationError(_l("Số điện thoại di động phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."))
 
 
 REQUIRED = _l("Vui lòng điền thông tin này.")
