@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 # Vietnamese mobile numbers since the 2018 renumbering: 10 digits, 03x, 05x, 07x, 08x or 09x.
 MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
-PHONE_RE = re.compile(r"^0[35789]\d{8}$")
+PHONE_RE = re.compile(r"^(?:" + "|".join(MOBILE_PREFIXES) + r")\d{8}$")
 CCCD_RE = re.compile(r"^\d{12}$")
 
 

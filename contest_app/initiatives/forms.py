@@ -24,8 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms_i18n import FlaskForm
-from ..quiz.forms import LocalDateTimeField
+from ..forms_i18n import FlaskForm, LocalDateTimeField
 from . import files as filestore
 from . import rules
 

@@ -43,7 +43,8 @@ PROBLEMS = {
     "email_invalid": _l("Email “%(detail)s” không hợp lệ."),
     "email_repeated": _l("Email trùng với dòng %(detail)s."),
     "email_taken": _l("Email %(detail)s đã có tài khoản."),
-    "phone_invalid": _l("Số điện thoại “%(detail)s” phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09."),
+    "phone_invalid": _l("Số điện thoại “%(detail)s” phải có 10 chữ số, bắt đầu bằng 03, 05, "
+                        "07, 08 hoặc 09."),
     "phone_repeated": _l("Số điện thoại trùng với dòng %(detail)s."),
     "phone_taken": _l("Số điện thoại %(detail)s đã được dùng cho một tài khoản khác."),
     "role_unknown": _l("Vai trò “%(detail)s” không có; dùng Giám khảo, Ban tổ chức hoặc Tổ thư "
