@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator, validators
 
 from ..domain import ValidationFailed
@@ -76,7 +77,7 @@ def operation(
             if validator is not None:
                 payload = request.get_json(silent=True)
                 if payload is None:
-                    raise ValidationFailed(body="Nội dung phải là JSON hợp lệ.")
+                    raise ValidationFailed(body=_l("Nội dung phải là JSON hợp lệ."))
                 if fast_valid is not None and fast_valid(payload):
                     kwargs["payload"] = payload
                     return view(*args, **kwargs)
