@@ -124,7 +124,7 @@ def _cli():  # noqa: ANN202  (built lazily so that importing this module needs n
     from .extensions import db
     from .organiser.models import record
 
-    group = AppGroup("backup", help="Back up and restore the database while the app runs.")
+    group = AppGroup("backup", help="Sao lưu và khôi phục cơ sở dữ liệu khi ứng dụng đang chạy.")
 
     def _url() -> str:
         return db.engine.url.render_as_string(hide_password=False)
@@ -147,7 +147,7 @@ def _cli():  # noqa: ANN202  (built lazily so that importing this module needs n
 
     @group.command("restore")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    @click.option("--yes", is_flag=True, help="Không hỏi xác nhận.")
     def restore_command(file: Path, yes: bool) -> None:
         """Replace everything the database holds with the backup FILE."""
         if not yes:

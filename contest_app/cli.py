@@ -9,7 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from .domain import ValidationFailed
 from .extensions import db
 
-users_cli = AppGroup("users", help="Manage accounts.")
+users_cli = AppGroup("users", help="Quản lý tài khoản.")
 
 
 @users_cli.command("create-organiser")
@@ -87,7 +87,7 @@ def demo_command() -> None:
         click.echo(f"  {email:<22} {password}   ({roles})")
 
 
-keys_cli = AppGroup("keys", help="Production keys.")
+keys_cli = AppGroup("keys", help="Khóa bí mật cho môi trường chạy thật.")
 
 
 @keys_cli.command("generate", with_appcontext=False)

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 
-initiatives_cli = AppGroup("initiatives", help="Initiatives: attachments.")
+initiatives_cli = AppGroup("initiatives", help="Sáng kiến: tệp đính kèm.")
 
 
 @initiatives_cli.command("judge-copies")

@@ -11,8 +11,8 @@ from ..domain import DomainError
 from ..extensions import db
 from . import services
 
-attempts_cli = AppGroup("attempts", help="Manage quiz attempts.")
-rounds_cli = AppGroup("rounds", help="Manage quiz rounds.")
+attempts_cli = AppGroup("attempts", help="Quản lý bài làm.")
+rounds_cli = AppGroup("rounds", help="Quản lý vòng thi.")
 
 
 @attempts_cli.command("close-overdue")

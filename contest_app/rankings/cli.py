@@ -12,7 +12,7 @@ from ..extensions import db
 from ..quiz.models import Round
 from . import services
 
-rankings_cli = AppGroup("rankings", help="Publish rankings.")
+rankings_cli = AppGroup("rankings", help="Công bố bảng xếp hạng.")
 
 
 @rankings_cli.command("publish")

@@ -99,3 +99,18 @@ def test_what_is_shown_reads_back_to_the_same_minute(naive: datetime) -> None:
     moment = naive.replace(second=0, microsecond=0, tzinfo=UTC)
     assert parse_local_datetime(format_local_datetime(moment, HCM), HCM) == moment
     assert parse_date(format_date(moment.date())) == moment.date()
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+def test_numbers_use_vietnamese_separators_and_english_keeps_its_own() -> None:
+    from contest_app.i18n import number_text
+
+    assert number_text(1234567) == "1.234.567"
+    assert number_text(8.5, 1) == "8,5"
+    assert number_text(1234.5, 2) == "1.234,50"
+    assert number_text(0) == "0" and number_text(None) == "—"
+    assert number_text(-1234) == "-1.234"
+    assert number_text(1234567, locale="en") == "1,234,567"
+    assert number_text(8.5, 1, locale="en") == "8.5"
+    assert number_text(2.0 / 3, 2) == "0,67"
