@@ -128,7 +128,15 @@ def register():
     elif request.method == "POST":
         # Every field's problem at once: the service's checks (e-mail format, an e-mail or
         # phone already used, the unit or ward) run too, not only once the form passes.
-        _apply_errors(form, services.check_registration(db.session, data), only_new=True)
+        errors = services.check_registration(db.session, data)
+        # The list that does not apply to the chosen kind says nothing; the one that does
+        # says which list to choose from, not WTForms' "invalid choice".
+        form.ward_id.errors = [] if not citizen else form.ward_id.errors
+        form.unit_id.errors = [] if citizen else form.unit_id.errors
+        for name in ("unit_id", "ward_id"):
+            if name in errors:
+                getattr(form, name).errors = []
+        _apply_errors(form, errors, only_new=True)
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/register.html", form=form, **search), status
 
