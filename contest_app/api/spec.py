@@ -102,14 +102,14 @@ def operation(
 
 def _message(err: Any) -> str:
     if err.validator == "required":
-        return "Thiếu trường bắt buộc."
+        return str(_l("Thiếu trường bắt buộc."))
     if err.validator == "type":
-        return "Sai kiểu dữ liệu."
+        return str(_l("Sai kiểu dữ liệu."))
     if err.validator in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"):
-        return "Giá trị nằm ngoài giới hạn cho phép."
+        return str(_l("Giá trị nằm ngoài giới hạn cho phép."))
     if err.validator == "additionalProperties":
-        return "Có trường không được hỗ trợ."
-    return "Giá trị không hợp lệ."
+        return str(_l("Có trường không được hỗ trợ."))
+    return str(_l("Giá trị không hợp lệ."))
 
 
 def build_spec() -> dict[str, Any]:
