@@ -129,7 +129,7 @@ def _cli():  # noqa: ANN202  (built lazily so that importing this module needs n
     def _url() -> str:
         return db.engine.url.render_as_string(hide_password=False)
 
-    @group.command("create")
+    @group.command("create", help="Sao lưu nhất quán ra FILE (mặc định: BACKUP_DIR).")
     @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
     def create_command(file: Path | None) -> None:
         """Write a consistent copy to FILE (default: BACKUP_DIR/<db>-<UTC time>.<ext>)."""
@@ -145,7 +145,7 @@ def _cli():  # noqa: ANN202  (built lazily so that importing this module needs n
         db.session.commit()
         click.echo(f"Đã sao lưu vào {result.path} ({result.size} byte).")
 
-    @group.command("restore")
+    @group.command("restore", help="Thay toàn bộ dữ liệu bằng bản sao lưu FILE.")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--yes", is_flag=True, help="Không hỏi xác nhận.")
     def restore_command(file: Path, yes: bool) -> None:
