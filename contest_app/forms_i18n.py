@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from wtforms import Field
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from . import datetext
@@ -131,12 +132,21 @@ def date_text_message(err: DateTextError, with_time: bool) -> str:
     return str(_l("Vui lòng nhập ngày dạng dd/mm/yyyy, ví dụ 25/11/2026."))
 
 
+class _TypedDateMixin:
+    """A date that could not be read says why, once: "required" and the other validators
+    do not pile their own messages on top."""
+
+    def pre_validate(self, form) -> None:  # noqa: ANN001  (WTForms' signature)
+        if self.process_errors:
+            raise StopValidation()
+
+
 def _text_input_kw(placeholder: str, pattern: str, size: int) -> dict:
     return {"inputmode": "numeric", "pattern": pattern, "placeholder": placeholder,
             "autocomplete": "off", "maxlength": str(size)}
 
 
-class LocalDateField(Field):
+class LocalDateField(_TypedDateMixin, Field):
     """A calendar date (date of birth, a day filter) typed as dd/mm/yyyy; `data` is a date."""
 
     widget = TextInput()
@@ -162,7 +172,7 @@ class LocalDateField(Field):
             raise ValueError(date_text_message(err, with_time=False)) from err
 
 
-class LocalDateTimeField(Field):
+class LocalDateTimeField(_TypedDateMixin, Field):
     """A moment typed as dd/mm/yyyy HH:MM in the contest's time zone; `data` is aware, UTC."""
 
     widget = TextInput()

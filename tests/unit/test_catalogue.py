@@ -7,7 +7,8 @@ Three checks over the code and templates Babel reads (babel.cfg):
   aria-label attributes) is English left outside `_()`: a heuristic that strips Jinja and flags
   text made only of ASCII words, with an allowlist for brand names, formats and codes;
 - in the Python code, no message reaches a person without `_()`: string literals given to
-  `flash()` or to ValidationFailed's field messages.
+  `flash()`, `ValidationError()`, domain error registrations or ValidationFailed's field
+  messages.
 """
 
 from __future__ import annotations
@@ -153,15 +154,20 @@ def _is_literal_text(node: ast.AST) -> bool:
 
 
 def untranslated_messages(source: str) -> list[tuple[int, str]]:
-    """(line, what) for `flash("…")` and `ValidationFailed(field="…")` with a bare string."""
+    """(line, what) for `flash("…")`, `ValidationError("…")`, `ValidationFailed(field="…")`
+    and `register_domain_error(code, status, "…")` with a bare string."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else (
             node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if name == "flash" and node.args and _is_literal_text(node.args[0]):
-            found.append((node.lineno, "flash"))
+        if name in ("flash", "ValidationError", "StopValidation") and node.args \
+                and _is_literal_text(node.args[0]):
+            found.append((node.lineno, name))
+        if name == "register_domain_error" and len(node.args) > 2 \
+                and _is_literal_text(node.args[2]):
+            found.append((node.lineno, name))
         if name == "ValidationFailed":
             found.extend((node.lineno, f"ValidationFailed({kw.arg}=…)") for kw in node.keywords
                          if kw.arg and _is_literal_text(kw.value))
@@ -172,6 +178,10 @@ def test_the_python_check_catches_bare_strings() -> None:
     assert untranslated_messages('flash("Saved")') == [(1, "flash")]
     assert untranslated_messages('raise ValidationFailed(day="Ngày sai")') == [
         (1, "ValidationFailed(day=…)")]
+    assert untranslated_messages('raise ValidationError(f"{n} is wrong")') == [
+        (1, "ValidationError")]
+    assert untranslated_messages('register_domain_error("x", 409, "Đã đóng")') == [
+        (1, "register_domain_error")]
     assert untranslated_messages('flash(_("Đã lưu."))\nValidationFailed(day=_l("Sai"))') == []
 
 

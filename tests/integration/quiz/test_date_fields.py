@@ -89,3 +89,15 @@ def test_every_form_page_with_dates_uses_text_fields(app, client, login_as) -> N
         assert page.status_code == 200, url
         html = page.get_data(as_text=True)
         assert 'type="date"' not in html and "datetime-local" not in html, url
+
+
+def test_a_required_date_typed_wrong_says_why_once(app) -> None:
+    """The survey's dates are required: a typo gets the date message, not "required" too."""
+    from contest_app.surveys.forms import SettingsForm
+
+    with app.test_request_context("/", method="POST", data={"opens_at": "31/04/2026 08:00",
+                                                             "closes_at": ""}):
+        form = SettingsForm(meta={"csrf": False})
+        form.validate()
+        assert form.opens_at.errors == ["«31/04/2026 08:00»: tháng 4/2026 chỉ có 30 ngày."]
+        assert form.closes_at.errors == ["Vui lòng điền thông tin này."]
