@@ -90,9 +90,17 @@ class _VisibleText(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in CODE_TAGS:
             self._skip += 1
+        values = dict(attrs)
         for name, value in attrs:
             if name in VISIBLE_ATTRIBUTES and value:
                 self.texts.append((self.getpos()[0], value))
+        # A button's label, and what a shared link shows in Zalo or Facebook.
+        if tag == "input" and values.get("type") in ("submit", "button", "reset") \
+                and values.get("value"):
+            self.texts.append((self.getpos()[0], values["value"]))
+        if tag == "meta" and (values.get("name") == "description" or values.get("property") in (
+                "og:title", "og:description", "og:site_name")) and values.get("content"):
+            self.texts.append((self.getpos()[0], values["content"]))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in CODE_TAGS and self._skip:
@@ -125,7 +133,9 @@ def visible_english(source: str) -> list[tuple[int, str]]:
 
 @pytest.mark.parametrize("text", ["Submit", "Delete", "Not a valid integer value.",
                                   "Next page", "<button>Save</button>",
-                                  '<input placeholder="Search">', "<p>Loading…</p>"])
+                                  '<input placeholder="Search">', "<p>Loading…</p>",
+                                  '<input type="submit" value="Send">',
+                                  '<meta property="og:title" content="Online contest">'])
 def test_the_heuristic_catches_english(text: str) -> None:
     assert visible_english(text)
 
@@ -133,7 +143,9 @@ def test_the_heuristic_catches_english(text: str) -> None:
 @pytest.mark.parametrize("text", ["{{ _('Nộp bài') }}", "Nộp bài", "<b>CCCD</b> · XLSX",
                                   "<script>const Submit = 1;</script>", "{# Submit #}",
                                   "18/20 – 12:05", '<a title="{{ _(\'Xóa\') }}">×</a>',
-                                  "{% if x %}Hội thi{% endif %}", "dd/mm/yyyy HH:MM"])
+                                  "{% if x %}Hội thi{% endif %}", "dd/mm/yyyy HH:MM",
+                                  '<input type="hidden" name="next" value="/home page">',
+                                  '<meta property="og:type" content="website">'])
 def test_the_heuristic_lets_vietnamese_codes_and_jinja_through(text: str) -> None:
     assert visible_english(text) == []
 
