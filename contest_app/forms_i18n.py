@@ -111,8 +111,10 @@ class FlaskForm(_FlaskForm):
 # `<input type="date">` and `datetime-local` show the browser's own format (mm/dd/yyyy and a
 # 12-hour clock on an English phone); these fields are plain text inputs read on the server.
 
-DATE_HINT = _l("Dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 25/11/2026.")
-DATETIME_HINT = _l("Giờ Việt Nam, dạng dd/mm/yyyy HH:MM (24 giờ), ví dụ 25/11/2026 14:30.")
+DATE_HINT = _l("Dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 25/11/2026; gõ liền 25112026 cũng "
+               "được.")
+DATETIME_HINT = _l("Giờ Việt Nam, dạng dd/mm/yyyy HH:MM (24 giờ), ví dụ 25/11/2026 14:30; gõ "
+                   "liền 251120261430 cũng được.")
 
 
 def date_text_message(err: DateTextError, with_time: bool) -> str:

@@ -26,7 +26,8 @@ def test_the_round_form_has_text_date_fields_with_a_hint(app, client, login_as) 
         'id="opens_at"', 1)[1].split(">", 1)[0]
     assert 'type="text"' in field and 'inputmode="numeric"' in field
     assert 'placeholder="dd/mm/yyyy HH:MM"' in field and "pattern=" in field
-    assert "Giờ Việt Nam, dạng dd/mm/yyyy HH:MM (24 giờ), ví dụ 25/11/2026 14:30." in page
+    assert ("Giờ Việt Nam, dạng dd/mm/yyyy HH:MM (24 giờ), ví dụ 25/11/2026 14:30; gõ liền "
+            "251120261430 cũng được.") in page
 
 
 def test_a_round_typed_in_vietnam_time_is_stored_utc_and_shown_back(app, client,
