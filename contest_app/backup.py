@@ -124,12 +124,12 @@ def _cli():  # noqa: ANN202  (built lazily so that importing this module needs n
     from .extensions import db
     from .organiser.models import record
 
-    group = AppGroup("backup", help="Back up and restore the database while the app runs.")
+    group = AppGroup("backup", help="Sao lưu và khôi phục cơ sở dữ liệu khi ứng dụng đang chạy.")
 
     def _url() -> str:
         return db.engine.url.render_as_string(hide_password=False)
 
-    @group.command("create")
+    @group.command("create", help="Sao lưu nhất quán ra FILE (mặc định: BACKUP_DIR).")
     @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
     def create_command(file: Path | None) -> None:
         """Write a consistent copy to FILE (default: BACKUP_DIR/<db>-<UTC time>.<ext>)."""
@@ -145,9 +145,9 @@ def _cli():  # noqa: ANN202  (built lazily so that importing this module needs n
         db.session.commit()
         click.echo(f"Đã sao lưu vào {result.path} ({result.size} byte).")
 
-    @group.command("restore")
+    @group.command("restore", help="Thay toàn bộ dữ liệu bằng bản sao lưu FILE.")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    @click.option("--yes", is_flag=True, help="Không hỏi xác nhận.")
     def restore_command(file: Path, yes: bool) -> None:
         """Replace everything the database holds with the backup FILE."""
         if not yes:

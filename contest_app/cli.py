@@ -9,10 +9,10 @@ from flask.cli import AppGroup, with_appcontext
 from .domain import ValidationFailed
 from .extensions import db
 
-users_cli = AppGroup("users", help="Manage accounts.")
+users_cli = AppGroup("users", help="Quản lý tài khoản.")
 
 
-@users_cli.command("create-organiser")
+@users_cli.command("create-organiser", help="Tạo tài khoản ban tổ chức đầu tiên.")
 @click.option("--email", prompt="Email")
 @click.option("--name", "full_name", prompt="Họ và tên")
 @click.option("--phone", prompt="Số điện thoại")
@@ -45,7 +45,8 @@ def _user_by_email(email: str):
     return user
 
 
-@users_cli.command("deactivate")
+@users_cli.command("deactivate",
+                   help="Khóa tài khoản: mọi phiên đăng nhập và mã truy cập API kết thúc ngay.")
 @click.argument("email")
 @click.option("--reason", default=None, help="Lý do, ghi vào nhật ký.")
 def deactivate(email: str, reason: str | None) -> None:
@@ -58,7 +59,7 @@ def deactivate(email: str, reason: str | None) -> None:
     click.echo(f"Đã khóa tài khoản {user.email}; mọi phiên đăng nhập đã kết thúc.")
 
 
-@users_cli.command("reactivate")
+@users_cli.command("reactivate", help="Mở khóa tài khoản.")
 @click.argument("email")
 @click.option("--reason", default=None, help="Lý do, ghi vào nhật ký.")
 def reactivate(email: str, reason: str | None) -> None:
@@ -71,7 +72,9 @@ def reactivate(email: str, reason: str | None) -> None:
     click.echo(f"Đã mở khóa tài khoản {user.email}.")
 
 
-@click.command("demo")
+@click.command("demo",
+               help="Nạp dữ liệu mẫu (đơn vị, tài khoản, cuộc thi; chạy lại không tạo trùng) và "
+                    "in các tài khoản đăng nhập.")
 @with_appcontext
 def demo_command() -> None:
     """Load demo units, accounts and contest (idempotent) and print the demo logins."""
@@ -87,10 +90,11 @@ def demo_command() -> None:
         click.echo(f"  {email:<22} {password}   ({roles})")
 
 
-keys_cli = AppGroup("keys", help="Production keys.")
+keys_cli = AppGroup("keys", help="Khóa bí mật cho môi trường chạy thật.")
 
 
-@keys_cli.command("generate", with_appcontext=False)
+@keys_cli.command("generate", with_appcontext=False,
+                  help="In SECRET_KEY và DATA_KEY mới dưới dạng biến môi trường.")
 def generate_keys_command() -> None:
     """Print a fresh SECRET_KEY and DATA_KEY as environment lines."""
     from .config import generate_keys

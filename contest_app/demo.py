@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts import services as account_services
-from .accounts.models import KIND_CITIZEN, Block, Unit, User, Ward
+from .accounts.models import KIND_CITIZEN, Block, Unit, User, Ward, role_labels
 
 DEMO_PASSWORD = "demo12345"
 
@@ -93,14 +93,14 @@ def load_users(session: Session, units: dict[str, Unit]) -> list[tuple[str, str,
                 session, email=email, full_name=name, phone=phone, password=DEMO_PASSWORD,
                 unit_id=units[unit].id, roles=roles,
             )
-        logins.append((email, DEMO_PASSWORD, ", ".join(sorted(roles)) or "participant"))
+        logins.append((email, DEMO_PASSWORD, ", ".join(role_labels(roles)) or "Người dự thi"))
     wards = load_wards(session)
     for email, name, phone, ward, organisation in DEMO_CITIZENS:
         if session.scalar(select(User.id).where(User.email == email)) is None:
             account_services.create_user(
                 session, email=email, full_name=name, phone=phone, password=DEMO_PASSWORD,
                 kind=KIND_CITIZEN, ward_id=wards[ward].id, organisation=organisation)
-        logins.append((email, DEMO_PASSWORD, "participant (citizen)"))
+        logins.append((email, DEMO_PASSWORD, "Người dự thi (người dân)"))
     return logins
 
 

@@ -3,13 +3,25 @@
 WTForms ships no Vietnamese catalogue, so a field left with a built-in message ("Not a valid
 integer value.", "Number must be between 1 and 200.") would show English in the Vietnamese
 interface. Forms import `FlaskForm` from here; in the English locale the messages stay as
-WTForms wrote them."""
+WTForms wrote them.
+
+The date fields every form uses live here too: dates typed as dd/mm/yyyy and dd/mm/yyyy HH:MM
+whatever the browser's language."""
 
 from __future__ import annotations
 
-from flask import has_request_context
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_request_context
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
+from wtforms import Field
+from wtforms.validators import StopValidation
+from wtforms.widgets import TextInput
+
+from . import datetext
+from .datetext import DateTextError
 
 VI = {
     "This field is required.": "Vui lòng nhập trường này.",
@@ -93,3 +105,100 @@ class FlaskForm(_FlaskForm):
     class Meta(_FlaskForm.Meta):
         def get_translations(self, form):  # noqa: ANN001, ANN202  (WTForms' signature)
             return MESSAGES
+
+
+# --- Dates typed as dd/mm/yyyy and dd/mm/yyyy HH:MM, whatever the browser's language ----------
+# `<input type="date">` and `datetime-local` show the browser's own format (mm/dd/yyyy and a
+# 12-hour clock on an English phone); these fields are plain text inputs read on the server.
+
+DATE_HINT = _l("Dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 25/11/2026; gõ liền 25112026 cũng "
+               "được.")
+DATETIME_HINT = _l("Giờ Việt Nam, dạng dd/mm/yyyy HH:MM (24 giờ), ví dụ 25/11/2026 14:30; gõ "
+                   "liền 251120261430 cũng được.")
+
+
+def date_text_message(err: DateTextError, with_time: bool) -> str:
+    """The Vietnamese (or, in the English locale, English) message for a refused date."""
+    if err.code == "month":
+        return str(_l("«%(text)s»: tháng phải từ 1 đến 12.", text=err.text))
+    if err.code == "day":
+        return str(_l("«%(text)s»: tháng %(month)s/%(year)s chỉ có %(days)s ngày.",
+                      text=err.text, **err.details))
+    if err.code == "year":
+        return str(_l("«%(text)s»: năm phải từ 1900 đến 2200.", text=err.text))
+    if err.code == "time":
+        return str(_l("«%(text)s»: giờ phải từ 00 đến 23 và phút từ 00 đến 59 (đồng hồ 24 "
+                      "giờ).", text=err.text))
+    if with_time:
+        return str(_l("Vui lòng nhập ngày giờ dạng dd/mm/yyyy HH:MM, ví dụ 25/11/2026 14:30."))
+    return str(_l("Vui lòng nhập ngày dạng dd/mm/yyyy, ví dụ 25/11/2026."))
+
+
+class _TypedDateMixin:
+    """A date that could not be read says why, once: "required" and the other validators
+    do not pile their own messages on top."""
+
+    def pre_validate(self, form) -> None:  # noqa: ANN001  (WTForms' signature)
+        if self.process_errors:
+            raise StopValidation()
+
+
+def _text_input_kw(placeholder: str, pattern: str, size: int) -> dict:
+    return {"inputmode": "numeric", "pattern": pattern, "placeholder": placeholder,
+            "autocomplete": "off", "maxlength": str(size)}
+
+
+class LocalDateField(_TypedDateMixin, Field):
+    """A calendar date (date of birth, a day filter) typed as dd/mm/yyyy; `data` is a date."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:  # noqa: ANN001
+        kwargs.setdefault("description", DATE_HINT)
+        render_kw = {**_text_input_kw(datetext.DATE_PLACEHOLDER, datetext.DATE_PATTERN, 12),
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return datetext.format_date(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist:
+            return
+        try:
+            self.data = datetext.parse_date(valuelist[0])
+        except DateTextError as err:
+            raise ValueError(date_text_message(err, with_time=False)) from err
+
+
+class LocalDateTimeField(_TypedDateMixin, Field):
+    """A moment typed as dd/mm/yyyy HH:MM in the contest's time zone; `data` is aware, UTC."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs) -> None:  # noqa: ANN001
+        kwargs.setdefault("description", DATETIME_HINT)
+        render_kw = {**_text_input_kw(datetext.DATETIME_PLACEHOLDER, datetext.DATETIME_PATTERN,
+                                      20), **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    @staticmethod
+    def _tz() -> ZoneInfo:
+        return ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return datetext.format_local_datetime(self.data, self._tz())
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist:
+            return
+        try:
+            self.data = datetext.parse_local_datetime(valuelist[0], self._tz())
+        except DateTextError as err:
+            raise ValueError(date_text_message(err, with_time=True)) from err

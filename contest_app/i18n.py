@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, url_for
+from babel.numbers import format_decimal
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 
 
@@ -35,12 +36,19 @@ def format_duration(ms: int | None, tenths: bool = False) -> str:
     return text
 
 
-def format_number(value: float | int | None, digits: int = 0) -> str:
-    """Vietnamese separators: 1.234,5."""
+def number_text(value: float | int | None, digits: int = 0, locale: str = "vi") -> str:
+    """A number with the locale's separators, `digits` decimals: 1.234.567 and 8,5 in
+    Vietnamese, 1,234,567 and 8.5 in English (Babel's CLDR data); "—" for None."""
     if value is None:
         return "—"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale)
+
+
+def format_number(value: float | int | None, digits: int = 0) -> str:
+    """The `num` filter: `number_text` in the page's language (Vietnamese outside a request)."""
+    locale = str(get_locale() or "vi") if has_request_context() else "vi"
+    return number_text(value, digits, locale)
 
 
 def register_template_helpers(app: Flask) -> None:

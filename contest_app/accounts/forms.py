@@ -16,13 +16,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from ..forms_i18n import FlaskForm
 from ..parsing import coerce_id
-from .models import KIND_CITIZEN, KIND_OFFICIAL
+from .models import KIND_CITIZEN, KIND_OFFICIAL, PHONE_INVALID
 from .rules import is_valid_phone, normalise_phone
 
 
 def _phone_check(form, field) -> None:
     if not is_valid_phone(normalise_phone(field.data or "")):
-        raise ValidationError(_l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0."))
+        raise ValidationError(PHONE_INVALID)
 
 
 REQUIRED = _l("Vui lòng điền thông tin này.")

@@ -24,6 +24,7 @@ from ..domain import DomainError, ValidationFailed
 from ..organiser.models import record
 from . import staff_import
 from .models import (
+    PHONE_INVALID,
     ROLES,
     TOKEN_INVITE,
     TOKEN_RESET,
@@ -214,7 +215,7 @@ def check_staff_account(session: Session, data: StaffAccount) -> dict[str, objec
         errors["email"] = _l("Email này đã có tài khoản.")
     phone = normalise_phone(data.phone)
     if not is_valid_phone(phone):
-        errors["phone"] = _l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0.")
+        errors["phone"] = PHONE_INVALID
     elif session.scalar(select(User.id).where(User.phone == phone)):
         errors["phone"] = _l("Số điện thoại này đã được dùng cho một tài khoản khác.")
     if not data.roles or not set(data.roles) <= set(ROLES):

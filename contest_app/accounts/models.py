@@ -24,6 +24,11 @@ ROLE_LABELS = {
 }
 
 
+# The one message for a mobile number the rule (rules.is_valid_phone) refuses.
+PHONE_INVALID = _l("Số điện thoại di động phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc "
+                   "09.")
+
+
 def role_label(role: str) -> str:
     """A role's Vietnamese name ("judge" -> "Giám khảo"); an unknown role as it is."""
     label = ROLE_LABELS.get(role)

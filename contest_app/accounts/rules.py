@@ -7,22 +7,27 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 
-PHONE_RE = re.compile(r"^0\d{9}$")
+# Vietnamese mobile numbers since the 2018 renumbering: 10 digits, 03x, 05x, 07x, 08x or 09x.
+MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
+PHONE_RE = re.compile(r"^(?:" + "|".join(MOBILE_PREFIXES) + r")\d{8}$")
 CCCD_RE = re.compile(r"^\d{12}$")
 
 
 def normalise_phone(raw: str) -> str:
-    """Strip spaces, dots and dashes; turn +84 into 0."""
+    """Strip spaces, dots and dashes; turn +84 (or 0084, or 84 before nine digits) into 0."""
     phone = re.sub(r"[\s.\-()]", "", raw or "")
     if phone.startswith("+84"):
         phone = "0" + phone[3:]
+    elif phone.startswith("0084"):
+        phone = "0" + phone[4:]
     elif phone.startswith("84") and len(phone) == 11:
         phone = "0" + phone[2:]
     return phone
 
 
 def is_valid_phone(phone: str) -> bool:
-    """A Vietnamese mobile number: 10 digits starting with 0."""
+    """A Vietnamese mobile number, already normalised: 10 digits starting with 03, 05, 07, 08
+    or 09 (landlines, 02x, and the retired 11-digit 01x numbers are refused)."""
     return bool(PHONE_RE.match(phone))
 
 

@@ -22,6 +22,7 @@ from .models import (
     KIND_CITIZEN,
     KIND_OFFICIAL,
     KINDS,
+    PHONE_INVALID,
     ROLES,
     ApiToken,
     LoginThrottle,
@@ -74,7 +75,7 @@ def check_registration(session: Session, data: Registration) -> dict[str, object
         errors["email"] = _l("Email này đã được dùng để đăng ký.")
     phone = normalise_phone(data.phone)
     if not is_valid_phone(phone):
-        errors["phone"] = _l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0.")
+        errors["phone"] = PHONE_INVALID
     elif session.scalar(select(User.id).where(User.phone == phone)):
         errors["phone"] = _l("Số điện thoại này đã được dùng cho một tài khoản khác.")
     if data.kind not in KINDS:
@@ -323,7 +324,7 @@ def create_user(
     """Create an account directly (CLI, demo). Validates phone and uniqueness."""
     phone = normalise_phone(phone)
     if not is_valid_phone(phone):
-        raise ValidationFailed(phone=_l("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0."))
+        raise ValidationFailed(phone=PHONE_INVALID)
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)):
         raise ValidationFailed(email=_l("Email này đã được dùng để đăng ký."))

@@ -70,10 +70,12 @@ def locked_message(err: services.LoginLocked) -> str:
              time=format_dt(err.locked_until, "%H:%M:%S"))
 
 
-def _apply_errors(form, errors: dict) -> None:
+def _apply_errors(form, errors: dict, only_new: bool = False) -> None:
+    """Add service errors to the form's fields; with `only_new`, only to fields the form found
+    nothing wrong with (one message per field)."""
     for name, message in errors.items():
         field = getattr(form, name, None)
-        if field is not None:
+        if field is not None and not (only_new and field.errors):
             field.errors = [*field.errors, str(message)]
 
 
@@ -105,16 +107,16 @@ def register():
     form = RegistrationForm()
     search = _registration_choices(form)
     kind = form.kind.data if form.kind.data in (KIND_OFFICIAL, KIND_CITIZEN) else KIND_OFFICIAL
+    citizen = kind == KIND_CITIZEN
+    data = services.Registration(
+        full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
+        # The page shows both lists; only the one for the chosen kind counts.
+        unit_id=None if citizen else (form.unit_id.data or None),
+        password=form.password.data, kind=form.kind.data,
+        ward_id=(form.ward_id.data or None) if citizen else None,
+        organisation=form.organisation.data if citizen else None,
+    )
     if form.validate_on_submit():
-        citizen = kind == KIND_CITIZEN
-        data = services.Registration(
-            full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
-            # The page shows both lists; only the one for the chosen kind counts.
-            unit_id=None if citizen else (form.unit_id.data or None),
-            password=form.password.data, kind=form.kind.data,
-            ward_id=(form.ward_id.data or None) if citizen else None,
-            organisation=form.organisation.data if citizen else None,
-        )
         try:
             user = services.register(db.session, data)
         except ValidationFailed as err:
@@ -127,10 +129,17 @@ def register():
             flash(_("Đăng ký thành công. Chào mừng %(name)s!", name=user.full_name), "success")
             return redirect(_safe_next(url_for("main.index")))
     elif request.method == "POST":
-        if kind == KIND_OFFICIAL and not form.unit_id.data:
-            form.unit_id.errors = [_("Vui lòng chọn đơn vị trong danh sách.")]
-        if kind == KIND_CITIZEN and not form.ward_id.data:
-            form.ward_id.errors = [_("Vui lòng chọn xã, phường nơi cư trú trong danh sách.")]
+        # Every field's problem at once: the service's checks (e-mail format, an e-mail or
+        # phone already used, the unit or ward) run too, not only once the form passes.
+        errors = services.check_registration(db.session, data)
+        # The list that does not apply to the chosen kind says nothing; the one that does
+        # says which list to choose from, not WTForms' "invalid choice".
+        form.ward_id.errors = [] if not citizen else form.ward_id.errors
+        form.unit_id.errors = [] if citizen else form.unit_id.errors
+        for name in ("unit_id", "ward_id"):
+            if name in errors:
+                getattr(form, name).errors = []
+        _apply_errors(form, errors, only_new=True)
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/register.html", form=form, **search), status
 

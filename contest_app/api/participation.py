@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..domain import ValidationFailed
@@ -40,7 +41,8 @@ def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as err:
-        raise ValidationFailed(date_of_birth="Ngày sinh không hợp lệ (YYYY-MM-DD).") from err
+        raise ValidationFailed(
+            date_of_birth=_l("Ngày sinh không hợp lệ (dạng YYYY-MM-DD).")) from err
 
 
 @bp.route("/contests/<int:contest_id>/participation", methods=["POST"])

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator, validators
 
 from ..domain import ValidationFailed
@@ -79,7 +80,7 @@ def operation(
             if validator is not None:
                 payload = request.get_json(silent=True)
                 if payload is None:
-                    raise ValidationFailed(body="Nội dung phải là JSON hợp lệ.")
+                    raise ValidationFailed(body=_l("Nội dung phải là JSON hợp lệ."))
                 if fast_valid is not None and fast_valid(payload):
                     kwargs["payload"] = payload
                     return view(*args, **kwargs)
@@ -104,14 +105,14 @@ def operation(
 
 def _message(err: Any) -> str:
     if err.validator == "required":
-        return "Thiếu trường bắt buộc."
+        return str(_l("Thiếu trường bắt buộc."))
     if err.validator == "type":
-        return "Sai kiểu dữ liệu."
+        return str(_l("Sai kiểu dữ liệu."))
     if err.validator in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"):
-        return "Giá trị nằm ngoài giới hạn cho phép."
+        return str(_l("Giá trị nằm ngoài giới hạn cho phép."))
     if err.validator == "additionalProperties":
-        return "Có trường không được hỗ trợ."
-    return "Giá trị không hợp lệ."
+        return str(_l("Có trường không được hỗ trợ."))
+    return str(_l("Giá trị không hợp lệ."))
 
 
 def build_spec() -> dict[str, Any]:

@@ -35,7 +35,9 @@ def _fail(problems: list[Problem]) -> None:
     raise click.exceptions.Exit(1)
 
 
-@bank_cli.command("check")
+@bank_cli.command("check",
+                  help="Kiểm tra các tệp YAML của ngân hàng câu hỏi (không cần cơ sở dữ liệu); "
+                       "mã thoát 1 nếu có lỗi.")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def check_command(path: Path | None) -> None:
     """Check the bank's YAML files (no database). Exit code 1 on any error."""
@@ -54,7 +56,7 @@ def check_command(path: Path | None) -> None:
         raise click.exceptions.Exit(1)
 
 
-@bank_cli.command("sources")
+@bank_cli.command("sources", help="Tạo lại SOURCES.md từ ngân hàng câu hỏi và các tệp dữ kiện.")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--write", "write", is_flag=True,
               help="Ghi vào SOURCES.md trong thư mục ngân hàng câu hỏi thay vì in ra.")
@@ -101,7 +103,7 @@ def _approver_id(email: str | None) -> int | None:
     return user.id
 
 
-@bank_cli.command("import")
+@bank_cli.command("import", help="Nhập ngân hàng câu hỏi có phiên bản (mặc định gộp).")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--xlsx", "xlsx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Nhập từ tệp Excel thay cho các tệp YAML.")
@@ -153,7 +155,7 @@ def import_command(path: Path | None, xlsx: Path | None, replace: bool, dry_run:
                    "đã kiểm tra pháp lý cả tệp).")
 
 
-@bank_cli.command("export")
+@bank_cli.command("export", help="Xuất ngân hàng câu hỏi ra Excel hoặc các tệp YAML.")
 @click.option("--xlsx", "xlsx", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp Excel sẽ ghi ra.")
 @click.option("--yaml", "yaml_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -171,7 +173,7 @@ def export_command(xlsx: Path | None, yaml_dir: Path | None) -> None:
                f"{yaml_dir}.")
 
 
-@bank_cli.command("report")
+@bank_cli.command("report", help="Báo cáo kiểm tra pháp lý ra tệp Excel.")
 @click.option("--xlsx", "xlsx", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp Excel sẽ ghi ra.")
 @click.option("--status", "statuses", multiple=True, default=("approved",), show_default=True,

@@ -9,10 +9,11 @@ from flask.cli import AppGroup
 
 from ..extensions import db
 
-initiatives_cli = AppGroup("initiatives", help="Initiatives: attachments.")
+initiatives_cli = AppGroup("initiatives", help="Sáng kiến: tệp đính kèm.")
 
 
-@initiatives_cli.command("judge-copies")
+@initiatives_cli.command("judge-copies",
+                         help="Tạo bản ẩn danh cho giám khảo của các tệp đính kèm còn thiếu.")
 def judge_copies() -> None:
     """Make the missing judges' copies (without author metadata) of stored attachments."""
     from . import files as filestore

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..exports import Book
+from ..i18n import number_text
 from .judging import TableRow
 from .models import InitiativeCall
 
@@ -35,7 +36,7 @@ def table_xlsx(call: InitiativeCall, rows: list[TableRow]) -> BytesIO:
         cell.font = Font(bold=True)
     for row in rows:
         item, agg = row.initiative, row.aggregate
-        judges = "; ".join(f"{r.judge.full_name}: {r.total:.2f}" for r in row.reviews)
+        judges = "; ".join(f"{r.judge.full_name}: {number_text(r.total, 2)}" for r in row.reviews)
         sheet.append([
             item.id, item.title, item.field, item.author.full_name, "; ".join(item.co_authors),
             item.author.unit.name if item.author.unit else "", agg.reviews, agg.expected,

@@ -32,8 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..forms_i18n import FlaskForm
-from ..quiz.forms import LocalDateTimeField
+from ..forms_i18n import FlaskForm, LocalDateTimeField
 from . import conflicts, rules, scoring
 from . import files as filestore
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -146,10 +147,10 @@ def assign_judge(session: Session, actor_id: int, initiative: Initiative, judge_
     if initiative.call.published:
         raise rules.ResultsPublished()
     if initiative.state != rules.SUBMITTED:
-        raise ValidationFailed(judge="not_submitted")
+        raise ValidationFailed(judge=_l("Sáng kiến chưa được nộp nên chưa phân công chấm được."))
     judge_rows = judges(session)
     if judge_id not in {j.id for j in judge_rows}:
-        raise ValidationFailed(judge="unknown")
+        raise ValidationFailed(judge=_l("Người được chọn không phải giám khảo."))
     (slot,) = _slots(session, [initiative], judge_rows)
     if not rules.judge_is_eligible(slot, judge_id):
         raise rules.JudgeNotEligible()
@@ -317,7 +318,7 @@ def save_review(session: Session, judge_id: int, initiative: Initiative,
     if initiative.decision is not None:
         raise rules.ReviewClosed()
     if not comment.strip():
-        raise ValidationFailed(comment="required")
+        raise ValidationFailed(comment=_l("Vui lòng viết nhận xét."))
     total, clean = review_total(call, scores)
     review = _review(session, initiative.id, judge_id)
     before = None
@@ -500,7 +501,7 @@ def decide(session: Session, actor_id: int, initiative: Initiative, decision: st
     if initiative.call.published:
         raise rules.ResultsPublished()
     if initiative.state != rules.SUBMITTED:
-        raise ValidationFailed(decision="not_submitted")
+        raise ValidationFailed(decision=_l("Sáng kiến chưa được nộp nên chưa ghi quyết định được."))
     award = rules.check_decision(decision, award)
     before = {"decision": initiative.decision, "award": initiative.award}
     initiative.decision, initiative.award = decision, award

@@ -157,15 +157,15 @@ def save_call(session: Session, actor_id: int, call: InitiativeCall | None,
     """Create or update a call; the rubric (its scoring model, criteria, maxima, bands)
     cannot change once a review exists."""
     if data.review_deadline <= data.submission_deadline:
-        raise ValidationFailed(review_deadline="before_submission")
+        raise ValidationFailed(review_deadline=_l("Hạn chấm phải sau hạn nộp sáng kiến."))
     if not data.criteria:
-        raise ValidationFailed(criteria="empty")
+        raise ValidationFailed(criteria=_l("Cần ít nhất một tiêu chí chấm điểm."))
     if data.cojudge_visibility not in rules.COJUDGE_VISIBILITY:
-        raise ValidationFailed(cojudge_visibility="unknown")
+        raise ValidationFailed(cojudge_visibility=_l("Lựa chọn không hợp lệ."))
     if data.scoring not in scoring.SCORING_MODES:
-        raise ValidationFailed(scoring="unknown")
+        raise ValidationFailed(scoring=_l("Lựa chọn không hợp lệ."))
     if data.third_judge_gap is not None and data.third_judge_gap <= 0:
-        raise ValidationFailed(third_judge_gap="not_positive")
+        raise ValidationFailed(third_judge_gap=_l("Khoảng chênh lệch phải lớn hơn 0 điểm."))
     wanted = _wanted_rubric(data)
     created = call is None
     if call is None:
@@ -292,9 +292,10 @@ def _snapshot(initiative: Initiative) -> dict:
 
 def _check_content(call: InitiativeCall, data: InitiativeData, submitting: bool) -> None:
     if data.field not in call.fields:
-        raise ValidationFailed(field="unknown")
+        raise ValidationFailed(field=_l("Lĩnh vực không thuộc đợt phát động này."))
     if submitting:
-        missing = {name: "required" for name in ("problem", "solution", "benefits")
+        missing = {name: _l("Vui lòng điền thông tin này trước khi nộp.")
+                   for name in ("problem", "solution", "benefits")
                    if not getattr(data, name).strip()}
         if missing:
             raise ValidationFailed(**missing)
@@ -507,7 +508,7 @@ def redact(session: Session, actor_id: int, initiative: Initiative, texts: dict[
     if unknown:
         raise ValidationFailed(**{name: "unknown" for name in unknown})
     if not (texts.get("title") or "").strip() and "title" in texts:
-        raise ValidationFailed(title="required")
+        raise ValidationFailed(title=_l("Vui lòng điền thông tin này."))
     before = dict(initiative.judge_text or {})
     redaction: dict = {}
     for name in rules.JUDGE_TEXT_FIELDS:

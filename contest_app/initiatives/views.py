@@ -110,9 +110,7 @@ def _save(form: InitiativeForm, call, initiative):
         db.session.rollback()
         if isinstance(err, ValidationFailed):
             for name, reason in err.fields.items():
-                getattr(form, name).errors = [
-                    _("Lĩnh vực không thuộc đợt phát động này.") if reason == "unknown"
-                    else _("Vui lòng điền thông tin này trước khi nộp.")]
+                getattr(form, name).errors = [str(reason)]
             return None
         raise
     db.session.commit()

@@ -43,7 +43,8 @@ PROBLEMS = {
     "email_invalid": _l("Email “%(detail)s” không hợp lệ."),
     "email_repeated": _l("Email trùng với dòng %(detail)s."),
     "email_taken": _l("Email %(detail)s đã có tài khoản."),
-    "phone_invalid": _l("Số điện thoại “%(detail)s” phải có 10 chữ số, bắt đầu bằng 0."),
+    "phone_invalid": _l("Số điện thoại “%(detail)s” phải có 10 chữ số, bắt đầu bằng 03, 05, "
+                        "07, 08 hoặc 09."),
     "phone_repeated": _l("Số điện thoại trùng với dòng %(detail)s."),
     "phone_taken": _l("Số điện thoại %(detail)s đã được dùng cho một tài khoản khác."),
     "role_unknown": _l("Vai trò “%(detail)s” không có; dùng Giám khảo, Ban tổ chức hoặc Tổ thư "
@@ -87,10 +88,10 @@ def _no_store(body: str, status: int) -> Response:
 def create_account():
     form = StaffAccountForm()
     status = 200
+    data = invitations.StaffAccount(
+        full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
+        roles={r for r in ROLES if getattr(form, r).data})
     if form.validate_on_submit():
-        data = invitations.StaffAccount(
-            full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
-            roles={r for r in ROLES if getattr(form, r).data})
         try:
             created = invitations.create_staff_account(
                 db.session, current_user._get_current_object(), data)
@@ -107,6 +108,12 @@ def create_account():
                     name=created[0].full_name, email=created[0].email), "success")
             return _no_store(*_mail_and_show([created], TOKEN_INVITE, 201))
     elif request.method == "POST":
+        # Every field's problem at once, the service's checks included (e-mail format, an
+        # e-mail or phone already used, no role ticked).
+        for key, message in invitations.check_staff_account(db.session, data).items():
+            target = getattr(form, "judge" if key == "roles" else key, None)
+            if target is not None and not target.errors:
+                target.errors = [*target.errors, str(message)]
         status = 422
     return render_template("organiser/account_create.html", form=form,
                            role_fields=[getattr(form, r) for r in ROLES]), status

@@ -11,7 +11,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
-from ..accounts.models import User
+from ..accounts.models import ROLE_LABELS, User
 from .models import AuditEvent
 
 ACTIONS = {
@@ -130,8 +130,7 @@ OBJECTS = {
     "Ward": _l("Xã, phường"),
 }
 
-ROLES = {"judge": _l("Giám khảo"), "organiser": _l("Ban tổ chức"),
-         "surveyor": _l("Nhập phiếu khảo sát")}
+ROLES = ROLE_LABELS  # the names the account pages use
 
 # Reasons and values the code itself writes (older events), read in Vietnamese.
 WORDS = {"reinstated": _l("khôi phục")}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -24,8 +24,10 @@ from .. import clock
 from ..accounts import services as account_services
 from ..accounts.models import ROLE_ORGANISER, Block, Unit, User
 from ..accounts.rules import unaccent
+from ..datetext import DateTextError, parse_date
 from ..domain import ValidationFailed
 from ..extensions import db
+from ..forms_i18n import date_text_message
 from ..inputs import arg_int
 from ..security import role_required
 from . import audit
@@ -220,10 +222,9 @@ def _audit_filters() -> tuple[audit.Filters, dict, list[str]]:
         dates[name] = None
         if raw:
             try:
-                dates[name] = date.fromisoformat(raw)
-            except ValueError:
-                problems.append(_("Ngày “%(value)s” không hợp lệ (dạng năm-tháng-ngày).",
-                                  value=raw[:20]))
+                dates[name] = parse_date(raw[:20])
+            except DateTextError as err:
+                problems.append(date_text_message(err, with_time=False))
     action = (request.args.get("thao_tac") or "").strip()[:60] or None
     actor = arg_int("nguoi")
     filters = audit.Filters(actor_id=actor, action=action, since=dates["tu_ngay"],

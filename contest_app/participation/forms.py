@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import DateInput
 
-from ..forms_i18n import FlaskForm
+from ..forms_i18n import FlaskForm, LocalDateField
 from ..parsing import coerce_id
 
 
@@ -19,21 +18,8 @@ class SecretTextField(StringField):
         return ""
 
 
-class BirthDateField(DateField):
-    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy, with a Vietnamese error."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as err:
-            raise ValueError(str(_l("Ngày sinh không hợp lệ (ngày/tháng/năm)."))) from err
-
-
 class JoinForm(FlaskForm):
-    date_of_birth = BirthDateField(
-        _l("Ngày sinh"), format=["%Y-%m-%d", "%d/%m/%Y"], widget=DateInput(),
-        validators=[Optional()],
-    )
+    date_of_birth = LocalDateField(_l("Ngày sinh"), validators=[Optional()])
     cccd = SecretTextField(
         _l("Số căn cước công dân (CCCD)"), validators=[Optional(), Length(max=20)],
         render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -172,7 +173,7 @@ def dismiss_finding(session: Session, actor_id: int, rnd: Round, key: str, reaso
 
     reason = " ".join((reason or "").split())
     if len(reason) < 5:
-        raise ValidationFailed(reason="short")
+        raise ValidationFailed(reason=_l("Vui lòng ghi rõ lý do (ít nhất 5 ký tự)."))
     if key not in {f.key for f in fraud_report(session, rnd).findings}:
         raise NotFound()
     row = FraudDismissal(round_id=rnd.id, finding_key=key[:200], reason=reason[:500],
@@ -190,7 +191,7 @@ def disqualify_finding(session: Session, actor_id: int, rnd: Round, key: str, re
 
     reason = " ".join((reason or "").split())
     if len(reason) < 5:
-        raise ValidationFailed(reason="short")
+        raise ValidationFailed(reason=_l("Vui lòng ghi rõ lý do (ít nhất 5 ký tự)."))
     finding = next((f for f in fraud_report(session, rnd).findings if f.key == key), None)
     if finding is None:
         raise NotFound()
@@ -244,7 +245,7 @@ def void_attempt(session: Session, actor_id: int, attempt: Attempt, reason: str,
 
     reason = " ".join((reason or "").split())
     if len(reason) < 5:
-        raise ValidationFailed(reason="short")
+        raise ValidationFailed(reason=_l("Vui lòng ghi rõ lý do (ít nhất 5 ký tự)."))
     if attempt.status == ATTEMPT_VOIDED:
         return
     before = {"status": attempt.status, "score": attempt.score}

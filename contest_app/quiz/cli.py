@@ -11,11 +11,11 @@ from ..domain import DomainError
 from ..extensions import db
 from . import services
 
-attempts_cli = AppGroup("attempts", help="Manage quiz attempts.")
-rounds_cli = AppGroup("rounds", help="Manage quiz rounds.")
+attempts_cli = AppGroup("attempts", help="Quản lý bài làm.")
+rounds_cli = AppGroup("rounds", help="Quản lý vòng thi.")
 
 
-@attempts_cli.command("close-overdue")
+@attempts_cli.command("close-overdue", help="Đóng và chấm mọi bài làm quá hạn còn mở.")
 def close_overdue() -> None:
     """Close and score every attempt left open past its deadline, each in its own
     transaction; an attempt that cannot be closed is logged, skipped and counted."""
@@ -28,7 +28,8 @@ def close_overdue() -> None:
                    "xem nhật ký lỗi.", err=True)
 
 
-@rounds_cli.command("close")
+@rounds_cli.command("close",
+                    help="Kết thúc vòng thi ngay: đóng và chấm mọi bài đang làm, ghi nhật ký.")
 @click.argument("round_id", type=int)
 @click.option("--reason", default="", help="Lý do kết thúc sớm (ghi vào nhật ký).")
 def close_round(round_id: int, reason: str) -> None:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    Field,
     FieldList,
     FormField,
     IntegerField,
@@ -19,40 +14,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import DateTimeLocalInput
 
-from ..forms_i18n import FlaskForm
+from ..forms_i18n import FlaskForm, LocalDateTimeField
 from ..parsing import coerce_id
 
 REQUIRED = _l("Vui lòng điền thông tin này.")
-
-
-class LocalDateTimeField(Field):
-    """A datetime typed in the contest's time zone (dd/mm/yyyy hh:mm), stored aware in UTC."""
-
-    widget = DateTimeLocalInput()
-    FORMAT = "%Y-%m-%dT%H:%M"
-
-    def _tz(self) -> ZoneInfo:
-        return ZoneInfo(current_app.config["CONTEST_TIMEZONE"])
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        if self.data:
-            return self.data.astimezone(self._tz()).strftime(self.FORMAT)
-        return ""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            naive = datetime.strptime(valuelist[0].strip()[:16], self.FORMAT)
-        except ValueError as err:
-            self.data = None
-            raise ValueError(str(_l("Thời gian không hợp lệ."))) from err
-        self.data = naive.replace(tzinfo=self._tz())
 
 
 class ContestForm(FlaskForm):

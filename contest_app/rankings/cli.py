@@ -13,10 +13,10 @@ from ..extensions import db
 from ..quiz.models import Round
 from . import services
 
-rankings_cli = AppGroup("rankings", help="Publish rankings.")
+rankings_cli = AppGroup("rankings", help="Công bố bảng xếp hạng.")
 
 
-@rankings_cli.command("publish")
+@rankings_cli.command("publish", help="Công bố (chốt) bảng xếp hạng của vòng ROUND_ID.")
 @click.argument("round_id", type=int)
 def publish(round_id: int) -> None:
     """Publish (freeze) the ranking of ROUND_ID, as the organiser's button does."""

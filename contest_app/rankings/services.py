@@ -85,7 +85,7 @@ def set_tiers(session: Session, actor_id: int, contest: Contest, round_id: int |
     amounts = amounts or {}
     if any(n < 0 for n in counts.values()) or any(
             a is not None and a < 0 for a in amounts.values()):
-        raise ValidationFailed(count="negative")
+        raise ValidationFailed(count=_l("Số giải và tiền thưởng không được là số âm."))
     session.execute(delete(PrizeTier).where(
         PrizeTier.contest_id == contest.id, PrizeTier.kind == kind,
         _same(PrizeTier.round_id, round_id), _same(PrizeTier.board_id, board_id)))

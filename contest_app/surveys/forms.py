@@ -20,9 +20,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms_i18n import FlaskForm
+from ..forms_i18n import FlaskForm, LocalDateTimeField
 from ..parsing import parse_int
-from ..quiz.forms import LocalDateTimeField
 from .models import MULTIPLE, NUMBER, SCALE, SINGLE, STAFF_SOURCES
 
 REQUIRED = _l("Vui lòng điền thông tin này.")

@@ -57,7 +57,8 @@ def test_registration_error_shown_next_to_field(page, make_unit) -> None:
     page.get_by_label("Nhập lại mật khẩu").fill("mat-khau-manh")
     page.get_by_role("button", name="Đăng ký").click()
     error = page.locator("#phone-error")
-    expect(error).to_have_text("Số điện thoại phải có 10 chữ số, bắt đầu bằng 0.")
+    expect(error).to_have_text(
+        "Số điện thoại di động phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09.")
     expect(page.get_by_label("Số điện thoại di động")).to_have_attribute(
         "aria-describedby", "phone-error phone-help")
     expect(page.get_by_label("Họ và tên")).to_have_value("Lỗi Số Điện Thoại")

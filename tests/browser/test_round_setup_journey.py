@@ -3,6 +3,8 @@ on a phone and open on a wide screen; "Thêm dòng" adding a blueprint row in pl
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -46,8 +48,11 @@ def test_add_line_adds_a_row_in_place(page, app, make_user) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
     page.goto(f"/ban-to-chuc/cuoc-thi/{contest_id}/vong-thi/moi")
     page.get_by_label("Tên vòng thi").fill("Tuần mở rộng")
-    page.get_by_label("Mở lúc").fill("2030-12-10T10:00")
-    page.get_by_label("Đóng lúc").fill("2030-12-17T09:00")
+    # A text field, not the browser's date picker (mm/dd/yyyy and AM/PM on an English phone).
+    expect(page.get_by_label("Mở lúc")).to_have_attribute("type", "text")
+    expect(page.get_by_label("Mở lúc")).to_have_attribute("placeholder", "dd/mm/yyyy HH:MM")
+    page.get_by_label("Mở lúc").fill("10/12/2030 10:00")
+    page.get_by_label("Đóng lúc").fill("17/12/2030 09:00")
     page.get_by_label("Số câu hỏi", exact=True).fill("7")
     page.get_by_label("Thời gian làm bài (phút)").fill("10")
     counts = page.locator("input[name$='-count']")
@@ -64,3 +69,5 @@ def test_add_line_adds_a_row_in_place(page, app, make_user) -> None:
     with app.app_context():
         rnd = db.session.scalar(select(Round).where(Round.contest_id == contest_id))
         assert len(rnd.blueprint) == 7
+        # typed in Việt Nam time (UTC+7), stored in UTC
+        assert rnd.opens_at.astimezone(UTC) == datetime(2030, 12, 10, 3, 0, tzinfo=UTC)

@@ -56,7 +56,7 @@ def test_log_in_vietnamese_with_changes_and_filters(app, client, login_as, make_
     assert "Đổi vai trò" in by_action.split("<tbody>")[1]
     assert "Khôi phục bài dự thi" not in by_action.split("<tbody>")[1]
     # 24/11 17:30 UTC is 00:30 on 25/11 in Việt Nam: the day filter is in the contest's zone.
-    day = client.get("/ban-to-chuc/nhat-ky?tu_ngay=2026-11-25&den_ngay=2026-11-25").get_data(
+    day = client.get("/ban-to-chuc/nhat-ky?tu_ngay=25/11/2026&den_ngay=25/11/2026").get_data(
         as_text=True).split("<tbody>")[1]
     assert "Khôi phục bài dự thi" in day and "Đổi vai trò" not in day
 
@@ -70,9 +70,12 @@ def test_log_in_vietnamese_with_changes_and_filters(app, client, login_as, make_
 
 def test_a_bad_date_is_a_warning_not_an_error(client, login_as) -> None:
     login_as("organiser")
-    response = client.get("/ban-to-chuc/nhat-ky?tu_ngay=2026-13-40")
+    response = client.get("/ban-to-chuc/nhat-ky?tu_ngay=31/02/2026&den_ngay=2026-13-40")
     assert response.status_code == 200
-    assert "không hợp lệ" in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "«31/02/2026»: tháng 2/2026 chỉ có 28 ngày." in body
+    assert "«2026-13-40»: tháng phải từ 1 đến 12." in body
+    assert 'value="31/02/2026"' in body  # what was typed stays in the field
 
 
 def test_only_organisers_read_the_log(client, login_as) -> None:

@@ -49,7 +49,7 @@ def test_register_rejects_bad_phone_with_vietnamese_message(app, client, make_un
     response = _register(client, unit.id, phone="12345")
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Số điện thoại phải có 10 chữ số, bắt đầu bằng 0" in body
+    assert "Số điện thoại di động phải có 10 chữ số, bắt đầu bằng 03, 05, 07, 08 hoặc 09" in body
     assert 'value="Nguyễn Văn Thí Sinh"' in body  # what was typed is kept
     assert _count_users(app) == 0
 

@@ -146,7 +146,7 @@ def test_create_refuses_bad_input_and_needs_a_role(app, client, login_as, outbox
     body = response.get_data(as_text=True)
     assert "Vui lòng chọn ít nhất một vai trò" in body
     assert "Email này đã có tài khoản" in body
-    assert "Số điện thoại phải có 10 chữ số" in body
+    assert "Số điện thoại di động phải có 10 chữ số" in body
     assert _users(app) == before and outbox == []
 
 

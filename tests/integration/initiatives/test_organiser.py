@@ -46,8 +46,8 @@ def test_create_a_weighted_call(app, client_for, world) -> None:
     organiser = client_for(world.organiser)
     page = organiser.get("/ban-to-chuc/sang-kien/").get_data(as_text=True)
     assert "Tính mới, tính sáng tạo" in page and "Chính phủ số" in page
-    data = {"title": "Đợt 2", "description": "", "submission_deadline": "2026-12-20T17:00",
-            "review_deadline": "2026-12-31T17:00", "fields_text": "Cải cách thể chế\nKhác",
+    data = {"title": "Đợt 2", "description": "", "submission_deadline": "20/12/2026 17:00",
+            "review_deadline": "31/12/2026 17:00", "fields_text": "Cải cách thể chế\nKhác",
             "judges_per_submission": "3", "scoring": "weighted",
             "criteria-0-name": "Tính mới", "criteria-0-weight": "60", "criteria-0-scale": "0-10",
             "criteria-1-name": "Hiệu quả", "criteria-1-weight": "40", "criteria-1-scale": "1-5"}
@@ -63,8 +63,8 @@ def test_create_a_weighted_call(app, client_for, world) -> None:
 
 def test_call_form_errors_are_shown(client_for, world) -> None:
     organiser = client_for(world.organiser)
-    data = {"title": "", "submission_deadline": "2026-12-20T17:00",
-            "review_deadline": "2026-12-01T17:00", "fields_text": "A",
+    data = {"title": "", "submission_deadline": "20/12/2026 17:00",
+            "review_deadline": "01/12/2026 17:00", "fields_text": "A",
             "judges_per_submission": "2"}
     response = post(organiser, "/ban-to-chuc/sang-kien/", data, page="/ban-to-chuc/sang-kien/")
     assert response.status_code == 422
@@ -81,10 +81,11 @@ def test_rubric_is_locked_once_reviewed(app, clock, client_for, world) -> None:
     url = f"/ban-to-chuc/sang-kien/dot/{world.call_id}"
     page = organiser.get(url).get_data(as_text=True)
     assert "không thể thay đổi tiêu chí" in page
-    data = {"title": "Sáng kiến CCHC 2026", "submission_deadline": "2026-12-20T17:00",
-            "review_deadline": "2026-12-31T17:00", "fields_text": "A",
-            "judges_per_submission": "2", "scoring": "weighted", "criteria-0-name": "Chỉ một",
-            "criteria-0-weight": "1", "criteria-0-scale": "0-10"}
+    data = {"title": "Sáng kiến CCHC 2026", "submission_deadline": "20/12/2026 17:00",
+            "review_deadline": "31/12/2026 17:00", "fields_text": "A",
+            "judges_per_submission": "2", "scoring": "weighted",
+            "criteria-0-name": "Chỉ một", "criteria-0-weight": "1",
+            "criteria-0-scale": "0-10"}
     response = post(organiser, url, data, page=url)
     assert response.status_code == 422
     assert len(_criteria(app)) == 4

@@ -98,7 +98,7 @@ def test_cccd_never_in_clear_in_db_pages_api_or_logs(app, client, make_user, log
     join = f"/cuoc-thi/{ids.contest_id}/tham-gia"
     response = client.post(join, data={"csrf_token": csrf_token(client, join),
                                        "board_id": ids.boards["Người dân"],
-                                       "date_of_birth": "2000-05-04", "cccd": SPACED})
+                                       "date_of_birth": "04/05/2000", "cccd": SPACED})
     assert response.status_code == 302
     other, other_client = make_user(), app.test_client()
     issued = other_client.post("/api/v1/tokens", json={"email": other.email,

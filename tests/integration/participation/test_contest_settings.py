@@ -121,7 +121,7 @@ def test_settings_made_in_the_web_are_enforced_at_joining(app, client, login_as,
     with app.app_context():
         assert db.session.scalar(select(Attempt)) is None
     joined = other.post(url, data={"csrf_token": token, "cccd": "001099012345",
-                                   "date_of_birth": "1990-05-17"})
+                                   "date_of_birth": "17/05/1990"})
     assert joined.status_code == 302
     with app.app_context():
         part = db.session.scalar(select(Participation))
@@ -138,7 +138,7 @@ def test_minimum_age_set_in_the_web_refuses_the_too_young(app, client, login_as,
     login(other, young.email)
     url = f"/cuoc-thi/{ids.contest_id}/tham-gia"
     token = csrf_token(other, url)
-    born = (clock.now().date() - timedelta(days=365 * 17)).isoformat()
+    born = (clock.now().date() - timedelta(days=365 * 17)).strftime("%d/%m/%Y")
     refused = other.post(url, data={"csrf_token": token, "date_of_birth": born})
     assert refused.status_code == 403
     assert "Bạn chưa đủ độ tuổi tối thiểu" in refused.get_data(as_text=True)

@@ -52,6 +52,11 @@ def practice_pool(monkeypatch):
 def test_demo_weekly_rounds_never_repeat_a_question(app, clock) -> None:
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
+    # The printed logins name the roles in Vietnamese, never the code's words.
+    assert "(Ban tổ chức)" in result.output and "(Giám khảo)" in result.output
+    assert "(Người dự thi)" in result.output
+    for word in ("organiser", "judge", "participant", "citizen"):
+        assert word not in result.output
     with app.app_context():
         contest = db.session.scalar(select(Contest).where(Contest.title == DEMO_TITLE))
         weekly = [r for r in contest.rounds if r.kind == "official"]

@@ -161,14 +161,14 @@ def test_organiser_creates_contest_and_round(app, client, login_as) -> None:
     round_url = contest_url + "/vong-thi/moi"
     bad = client.post(round_url, data={
         "csrf_token": token, "title": "Tuần 1", "kind": "official",
-        "opens_at": "2026-12-01T10:00", "closes_at": "2026-11-30T10:00", "question_count": "10",
+        "opens_at": "01/12/2026 10:00", "closes_at": "30/11/2026 10:00", "question_count": "10",
         "time_limit_min": "15", "max_attempts": "1", "counting": "best",
         "reveal": "after_submit", "prediction_kind": ""})
     assert bad.status_code == 422
     assert "Thời gian đóng phải sau thời gian mở" in bad.get_data(as_text=True)
     ok = client.post(round_url, data={
         "csrf_token": token, "title": "Tuần 1", "kind": "official",
-        "opens_at": "2026-12-01T10:00", "closes_at": "2026-12-08T09:00", "question_count": "10",
+        "opens_at": "01/12/2026 10:00", "closes_at": "08/12/2026 09:00", "question_count": "10",
         "time_limit_min": "15", "max_attempts": "1", "counting": "best",
         "reveal": "after_submit", "prediction_kind": "full_marks"})
     assert ok.status_code == 302
@@ -193,7 +193,7 @@ def test_round_rules_frozen_once_an_attempt_exists(app, client, login_as, quiz_r
     url = f"/ban-to-chuc/cuoc-thi/{contest_id}/vong-thi/{round_id}"
     token = csrf_token(client, url)
     base = {"csrf_token": token, "title": "Tuần 1", "kind": "official",
-            "opens_at": "2026-11-25T09:00", "closes_at": "2026-12-02T10:00",
+            "opens_at": "25/11/2026 09:00", "closes_at": "02/12/2026 10:00",
             "question_count": "5", "time_limit_min": "10", "max_attempts": "1",
             "counting": "best", "reveal": "after_submit", "prediction_kind": ""}
     page = client.get(url).get_data(as_text=True)
@@ -203,7 +203,7 @@ def test_round_rules_frozen_once_an_attempt_exists(app, client, login_as, quiz_r
     assert "chỉ được sửa thời gian kết thúc" in changed.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Round, round_id).time_limit_s == 600
-    later = client.post(url, data={**base, "closes_at": "2026-12-09T10:00"})
+    later = client.post(url, data={**base, "closes_at": "09/12/2026 10:00"})
     assert later.status_code == 302
     with app.app_context():
         assert db.session.get(Round, round_id).closes_at.isoformat().startswith("2026-12-09T03")

@@ -20,7 +20,7 @@ from tests.conftest import csrf_token
 
 def round_form(token: str, **fields: str) -> dict:
     return {"csrf_token": token, "title": "Tuần 1", "kind": "official",
-            "opens_at": "2026-11-25T09:00", "closes_at": "2026-12-02T09:00",
+            "opens_at": "25/11/2026 09:00", "closes_at": "02/12/2026 09:00",
             "question_count": "15", "time_limit_min": "10", "max_attempts": "1",
             "counting": "best", "reveal": "after_submit", "prediction_kind": "", **fields}
 
@@ -211,8 +211,8 @@ def test_weekly_series_copies_prize_tiers_blueprint_and_wording(app, client, log
     url = f"/ban-to-chuc/cuoc-thi/{contest_id}"
     token = csrf_token(client, url)
     response = client.post(f"{url}/loat-tuan-thi", data={
-        "csrf_token": token, "series-count": "3", "series-first_opens": "2026-12-07T10:00",
-        "series-first_closes": "2026-12-14T09:00", "series-title_pattern": "Tuần {n}"})
+        "csrf_token": token, "series-count": "3", "series-first_opens": "07/12/2026 10:00",
+        "series-first_closes": "14/12/2026 09:00", "series-title_pattern": "Tuần {n}"})
     assert response.status_code == 302
 
     def tiers(session, round_id):
@@ -244,8 +244,8 @@ def test_weekly_series_without_a_source_round_has_no_tiers(app, client, login_as
     url = f"/ban-to-chuc/cuoc-thi/{contest_id}"
     token = csrf_token(client, url)
     assert client.post(f"{url}/loat-tuan-thi", data={
-        "csrf_token": token, "series-count": "2", "series-first_opens": "2026-12-07T10:00",
-        "series-first_closes": "2026-12-14T09:00",
+        "csrf_token": token, "series-count": "2", "series-first_opens": "07/12/2026 10:00",
+        "series-first_closes": "14/12/2026 09:00",
         "series-title_pattern": "Tuần {n}"}).status_code == 302
     with app.app_context():
         assert len(db.session.scalars(select(Round)).all()) == 2
@@ -297,8 +297,8 @@ def test_round_set_up_is_for_organisers_only(app, client, login_as, role, clock)
     assert client.post(f"{url}/vong-thi/moi",
                        data=round_form(token, add_line="1")).status_code == 403
     assert client.post(f"{url}/loat-tuan-thi", data={
-        "csrf_token": token, "series-count": "2", "series-first_opens": "2026-12-07T10:00",
-        "series-first_closes": "2026-12-14T09:00",
+        "csrf_token": token, "series-count": "2", "series-first_opens": "07/12/2026 10:00",
+        "series-first_closes": "14/12/2026 09:00",
         "series-title_pattern": "Tuần {n}"}).status_code == 403
     with app.app_context():
         assert db.session.scalar(select(Round)) is None

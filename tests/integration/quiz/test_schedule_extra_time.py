@@ -28,8 +28,8 @@ def test_weekly_series_copies_the_first_round(app, client, login_as, clock) -> N
     url = f"/ban-to-chuc/cuoc-thi/{contest_id}"
     token = csrf_token(client, url)
     response = client.post(f"{url}/loat-tuan-thi", data={
-        "csrf_token": token, "series-count": "4", "series-first_opens": "2026-12-28T10:00",
-        "series-first_closes": "2027-01-04T09:00", "series-title_pattern": "Tuần {n}"})
+        "csrf_token": token, "series-count": "4", "series-first_opens": "28/12/2026 10:00",
+        "series-first_closes": "04/01/2027 09:00", "series-title_pattern": "Tuần {n}"})
     assert response.status_code == 302
     with app.app_context():
         rounds = db.session.scalars(select(Round).where(Round.contest_id == contest_id)

@@ -37,7 +37,7 @@ def _settings_data(app, survey_id: int, **changes):
         survey = db.session.get(Survey, survey_id)
         data = {
             "title": survey.title, "introduction": survey.introduction,
-            "opens_at": "2026-11-25T09:00", "closes_at": "2026-12-25T17:00",
+            "opens_at": "25/11/2026 09:00", "closes_at": "25/12/2026 17:00",
             "thank_you": survey.thank_you, "population": "",
             "one_per_browser": "y", "profile": design.profile_keys(survey),
         }
@@ -101,8 +101,8 @@ def test_scale_labels_are_editable(app, client, login_as, make_survey) -> None:
 def test_closing_before_opening_is_refused(app, client, login_as, make_survey) -> None:
     survey_id = make_survey()
     login_as("organiser")
-    data = _settings_data(app, survey_id, title="Đổi tên", opens_at="2026-12-01T08:00",
-                          closes_at="2026-11-30T08:00",
+    data = _settings_data(app, survey_id, title="Đổi tên", opens_at="01/12/2026 08:00",
+                          closes_at="30/11/2026 08:00",
                           csrf_token=csrf_token(client, f"{BASE}/{survey_id}"))
     response = client.post(f"{BASE}/{survey_id}", data=data)
     assert response.status_code == 422
