@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain import ValidationFailed
+from ..lazytext import _l
 from .rules import CallClosed
 
 
@@ -87,7 +88,7 @@ def check_quota(value: int | None) -> int | None:
     if value is None:
         return None
     if not 1 <= value <= 1000:
-        raise ValidationFailed(quota="out_of_range")
+        raise ValidationFailed(quota=_l("Chỉ tiêu phải từ 1 đến 1000."))
     return int(value)
 
 
@@ -116,15 +117,15 @@ def select_finalists(ranked: list[tuple[int, float | None]], mode: str,
     split) or every score at or above `value`. Unscored submissions are never promoted.
     Returned best first (ties by id)."""
     if mode not in PROMOTION_MODES:
-        raise ValidationFailed(mode="unknown")
+        raise ValidationFailed(mode=_l("Lựa chọn không hợp lệ."))
     scored = sorted(((sid, s) for sid, s in ranked if s is not None),
                     key=lambda r: (-r[1], r[0]))
     if mode == THRESHOLD:
         if not 0 <= value <= 100:
-            raise ValidationFailed(value="out_of_range")
+            raise ValidationFailed(value=_l("Nhập số từ 0 đến 100."))
         return [sid for sid, s in scored if s >= value]
     if value < 1 or int(value) != value:
-        raise ValidationFailed(value="out_of_range")
+        raise ValidationFailed(value=_l("Số sáng kiến phải là số nguyên từ 1 trở lên."))
     count = int(value)
     if count >= len(scored):
         return [sid for sid, _ in scored]
@@ -177,7 +178,7 @@ def combined_score(preliminary: float | None, final: float | None, preliminary_w
     yet scored in the final has no result), and when a weighted round has no score."""
     total = preliminary_weight + final_weight
     if total <= 0:
-        raise ValidationFailed(weights="invalid")
+        raise ValidationFailed(weights=_l("Tổng hai trọng số phải lớn hơn 0."))
     if final is None and final_weight > 0:
         return None
     if preliminary is None and preliminary_weight > 0:

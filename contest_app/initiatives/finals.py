@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import User
 from ..domain import NotFound, ValidationFailed
+from ..lazytext import _l
 from ..organiser.models import record
 from . import cycle, judging, rules
 from .final_models import FinalCriterion, Finalist, FinalRound, FinalScore
@@ -70,10 +71,10 @@ def save_final(session: Session, actor_id: int, call: InitiativeCall, final: Fin
     cycle.check_final_settings(data.presentation_minutes, data.questions_minutes,
                                data.preliminary_weight, data.final_weight)
     if not data.criteria:
-        raise ValidationFailed(criteria="empty")
+        raise ValidationFailed(criteria=_l("Cần ít nhất một tiêu chí chấm điểm."))
     known = {j.id for j in judging.judges(session)}
     if not data.judge_ids or set(data.judge_ids) - known:
-        raise ValidationFailed(judge_ids="invalid")
+        raise ValidationFailed(judge_ids=_l("Hãy chọn ít nhất một giám khảo chung khảo."))
     created = final is None
     if final is None:
         final = FinalRound(call_id=call.id, title=data.title)
@@ -156,7 +157,7 @@ def run_timer(session: Session, actor_id: int, finalist: Finalist, action: str,
     """Start (or resume), pause or reset a team's timer; starting one team pauses any other
     running in the same final."""
     if action not in (START, PAUSE, RESET):
-        raise ValidationFailed(action="unknown")
+        raise ValidationFailed(action=_l("Lựa chọn không hợp lệ."))
     before = {"elapsed": finalist.timer_elapsed, "running": finalist.timer_started_at is not None}
     if action == START and finalist.timer_started_at is None:
         for other in finalist.final.finalists:

@@ -346,7 +346,7 @@ def _record_conflict(session: Session, actor_id: int, judge_id: int, initiative:
     if initiative.call.published:
         raise rules.ResultsPublished()
     if kind not in conflicts.KINDS:
-        raise ValidationFailed(kind="unknown")
+        raise ValidationFailed(kind=_l("Lựa chọn không hợp lệ."))
     review = _review(session, initiative.id, judge_id)
     before = {"total": review.total} if review else None
     if review is not None:
@@ -378,7 +378,7 @@ def set_conflict(session: Session, actor_id: int, initiative: Initiative, judge_
                  kind: str, reason: str, now: datetime) -> None:
     """An organiser records a judge's conflict with a submission."""
     if judge_id not in {j.id for j in judges(session)}:
-        raise ValidationFailed(judge="unknown")
+        raise ValidationFailed(judge=_l("Giám khảo không hợp lệ."))
     _record_conflict(session, actor_id, judge_id, initiative, kind, reason, now)
 
 

@@ -138,7 +138,9 @@ def _wanted_rubric(data: CallData) -> list[tuple]:
     for spec in (CriterionSpec(*c) for c in data.criteria):
         if data.scoring == scoring.POINTS:
             if not spec.max_points or not 1 <= spec.max_points <= scoring.MAX_POINTS_LIMIT:
-                raise ValidationFailed(criteria="max_points", name=spec.name)
+                raise ValidationFailed(criteria=_l(
+                    "Tiêu chí “%(name)s” cần điểm tối đa từ 1 đến %(max)s.", name=spec.name,
+                    max=scoring.MAX_POINTS_LIMIT))
             bands = scoring.check_bands(spec.bands, spec.max_points)
             wanted.append((spec.name, spec.description, spec.max_points, "0-10",
                            spec.max_points, scoring.bands_to_json(bands)))
