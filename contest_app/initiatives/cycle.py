@@ -160,13 +160,13 @@ def timer_phase(elapsed: float, presentation_seconds: int, questions_seconds: in
 
 def check_final_settings(presentation_minutes: int, questions_minutes: int,
                          preliminary_weight: int, final_weight: int) -> None:
-    problems: dict[str, str] = {}
+    problems: dict[str, object] = {}
     if not 1 <= presentation_minutes <= 120:
-        problems["presentation_minutes"] = "out_of_range"
+        problems["presentation_minutes"] = _l("Thời gian trình bày phải từ 1 đến 120 phút.")
     if not 0 <= questions_minutes <= 120:
-        problems["questions_minutes"] = "out_of_range"
+        problems["questions_minutes"] = _l("Thời gian trả lời câu hỏi phải từ 0 đến 120 phút.")
     if preliminary_weight < 0 or final_weight < 0 or preliminary_weight + final_weight <= 0:
-        problems["weights"] = "invalid"
+        problems["weights"] = _l("Tổng hai trọng số phải lớn hơn 0.")
     if problems:
         raise ValidationFailed(**problems)
 
