@@ -117,5 +117,8 @@ def test_final_settings_bounds() -> None:
     cycle.check_final_settings(10, 0, 0, 100)
     with pytest.raises(ValidationFailed) as err:
         cycle.check_final_settings(0, 121, 0, 0)
-    assert err.value.fields == {"presentation_minutes": "out_of_range",
-                                "questions_minutes": "out_of_range", "weights": "invalid"}
+    messages = {k: str(v) for k, v in err.value.fields.items()}
+    assert messages == {
+        "presentation_minutes": "Thời gian trình bày phải từ 1 đến 120 phút.",
+        "questions_minutes": "Thời gian trả lời câu hỏi phải từ 0 đến 120 phút.",
+        "weights": "Tổng hai trọng số phải lớn hơn 0."}
