@@ -23,6 +23,11 @@ def close_overdue(ctx: JobContext) -> dict[str, Any]:
     return {"closed": len(report.closed), "failed": report.failed}
 
 
+def _published(snapshots: list) -> list[dict[str, Any]]:
+    return [{"id": s.id, "version": s.version, "board_id": s.board_id,
+             "entries": s.entry_count} for s in snapshots]
+
+
 @job_kind("publish_round", _l("Công bố bảng xếp hạng vòng thi"))
 def publish_round(ctx: JobContext, round_id: int, actor_id: int | None = None
                   ) -> dict[str, Any]:
@@ -42,8 +47,7 @@ def publish_round(ctx: JobContext, round_id: int, actor_id: int | None = None
     # undoes the publication).
     notifications.run_after_commit(notifications.notify_round_published, round_id)
     return {"round_id": round_id,
-            "snapshots": [{"id": s.id, "version": s.version, "board_id": s.board_id,
-                           "entries": s.entry_count} for s in snapshots]}
+            "snapshots": _published(snapshots)}
 
 
 @job_kind("publish_contest", _l("Công bố bảng xếp hạng toàn cuộc thi"))
@@ -60,8 +64,7 @@ def publish_contest(ctx: JobContext, contest_id: int, actor_id: int | None = Non
     ctx.session.commit()
     invalidate_public_pages()
     return {"contest_id": contest_id,
-            "snapshots": [{"id": s.id, "version": s.version, "board_id": s.board_id,
-                           "entries": s.entry_count} for s in snapshots]}
+            "snapshots": _published(snapshots)}
 
 
 @job_kind("backup", _l("Sao lưu cơ sở dữ liệu"))
