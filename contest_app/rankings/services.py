@@ -418,10 +418,18 @@ def unit_stats(session: Session, rnd: Round, board_id: int | None,
     attempts = dict(session.execute(queries.unit_attempt_counts(rnd, board_id)).all())
     prizes: dict[int, dict[int, int]] = {}
     if snapshot_id is not None:
+        conditions = [RankingRow.snapshot_id == snapshot_id, RankingRow.prize_level.is_not(None)]
+        # A prize follows from the rank alone, so the prize winners are the first positions:
+        # read up to the first row without one instead of the whole snapshot.
+        first_without = session.scalar(
+            select(RankingRow.position).where(RankingRow.snapshot_id == snapshot_id,
+                                              RankingRow.prize_level.is_(None))
+            .order_by(RankingRow.position).limit(1))
+        if first_without is not None:
+            conditions.append(RankingRow.position < first_without)
         for unit_id, level, n in session.execute(
                 select(RankingRow.unit_id, RankingRow.prize_level, func.count())
-                .where(RankingRow.snapshot_id == snapshot_id,
-                       RankingRow.prize_level.is_not(None))
+                .where(*conditions)
                 .group_by(RankingRow.unit_id, RankingRow.prize_level)):
             prizes.setdefault(unit_id, {})[level] = n
     result = []
