@@ -136,7 +136,7 @@ def fill(db, n: int) -> int:
         f"SELECT :round, u.id, 1, 1, 'submitted', {started}, {submitted}, {submitted}, "
         "CASE WHEN (u.id * 31337) % 100 < 40 THEN 20 ELSE 8 + (u.id * 7877) % 12 END, 20, "
         f"{duration} * 1000, CASE WHEN u.id % 2 = 0 THEN NULL ELSE (u.id * 1299709) % :n END, "
-        "0 FROM user_account u"),
+        "0 FROM (SELECT CAST(id AS BIGINT) AS id FROM user_account) u"),
         {"round": rnd.id, "n": n, "opens": rnd.opens_at.replace(tzinfo=None).isoformat(" ")})
     db.session.execute(text("DROP TABLE bench_name"))
     db.session.commit()
