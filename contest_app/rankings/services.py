@@ -524,10 +524,12 @@ def name_matches(column, q: str):  # noqa: ANN001, ANN201  (SQLAlchemy column an
     return (literal_column("' '") + column).like(f"% {escaped}%", escape="\\")
 
 
-# A search matching at least this share of a snapshot reads rows in position order (a page
-# of matches comes within a few hundred rows); a rarer one reads only the matching rows
-# through the name index and sorts them.
-DENSE_SEARCH_SHARE = 0.01
+def search_reads_in_order(matches: int, page: int, per_page: int, entries: int) -> bool:
+    """Which way a name search reads its page: walking the snapshot in position order reads
+    about page * per_page * entries / matches rows before the page is full; reading the
+    matching rows through the name index and sorting them reads `matches` rows. The cheaper
+    one wins (common names walk, rare ones use the index)."""
+    return matches * matches >= page * per_page * entries
 
 
 def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_page: int,
@@ -545,6 +547,7 @@ def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_pa
     if unit_id is not None:
         conditions.append(RankingRow.unit_id == unit_id)
     total = None
+    order = RankingRow.position
     if q:
         conditions.append(name_matches(RankingRow.search_name, q))
         names = select(RankingName.search_name).where(
@@ -554,15 +557,21 @@ def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_pa
             total = session.scalar(select(func.coalesce(func.sum(RankingName.entries), 0))
                                    .where(RankingName.snapshot_id == snapshot.id,
                                           name_matches(RankingName.search_name, q))) or 0
-        if total is None or total < DENSE_SEARCH_SHARE * snapshot.entry_count:
+        if total == 0:
+            return Page([], 0, page, per_page)
+        if total is None or not search_reads_in_order(total, page, per_page,
+                                                      snapshot.entry_count):
             conditions.append(RankingRow.search_name.in_(names))
+            # Sorting the few matches beats walking the position index past every row:
+            # "+ 0" keeps the planners from choosing the index order.
+            order = RankingRow.position + 0
     if total is None:
         # Counting every match of a common prefix ("nguyen") costs more than the page
         # itself: count up to a cap and say "more than" beyond it.
         total = session.scalar(select(func.count()).select_from(
             select(RankingRow.id).where(*conditions).limit(SEARCH_COUNT_CAP + 1)
             .subquery())) or 0
-    rows = session.scalars(select(RankingRow).where(*conditions).order_by(RankingRow.position)
+    rows = session.scalars(select(RankingRow).where(*conditions).order_by(order)
                            .offset((page - 1) * per_page).limit(per_page)).all()
     return Page(list(rows), min(total, SEARCH_COUNT_CAP), page, per_page,
                 capped=total > SEARCH_COUNT_CAP)

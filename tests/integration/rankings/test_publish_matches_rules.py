@@ -102,13 +102,14 @@ def check_one_example(session, clock, attempts, counting, chain, prediction_kind
     assert set(by_name) == {r.search_name for r in rows}
 
 
-@pytest.mark.parametrize("dense_share", [0.0, 1.1])
+@pytest.mark.parametrize("in_order", [True, False, None])
 def test_search_pages_and_counts_agree_with_a_plain_filter(app_ctx, clock, monkeypatch,
-                                                           dense_share) -> None:
-    """Searches read in position order (every search counted as dense) or through the name
-    index (every search rare) give the rows, in position order, and the exact count that
-    filtering every row in Python gives."""
-    monkeypatch.setattr(services, "DENSE_SEARCH_SHARE", dense_share)
+                                                           in_order) -> None:
+    """Searches read in position order, or through the name index, or as the cost rule
+    chooses, give the rows, in position order, and the exact count that filtering every row
+    in Python gives."""
+    if in_order is not None:
+        monkeypatch.setattr(services, "search_reads_in_order", lambda *a: in_order)
     session = db.session
     contest = factories.contest(session, title="Cuộc thi tìm tên")
     rnd = factories.round_(session, contest, clock.now(), question_count=5,
