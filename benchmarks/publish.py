@@ -98,18 +98,22 @@ def fill(db, n: int) -> int:
     db.session.commit()
 
     pg = db.engine.dialect.name == "postgresql"
+    # Multiplicative hashes (64-bit arithmetic, a prime modulus) spread names, scores, times
+    # and predictions independently of each other and of the user id.
+    hashed = "SELECT g, (g * 2654435761) % 4294967291 AS h FROM"
     if pg:
-        head, source = "", "generate_series(1::bigint, :n) AS s(g)"
+        head = ""
+        source = f"({hashed} generate_series(1::bigint, :n) AS t(g)) s"
         phone = "'09' || lpad(s.g::text, 8, '0')"
         created = "CAST(:now AS timestamptz)"
     else:
-        head = "WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < :n) "
-        source = "s"
+        head = "WITH RECURSIVE t(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM t WHERE g < :n) "
+        source = f"({hashed} t) s"
         phone = "'09' || printf('%08d', s.g)"
         created = ":now"
-    surname, middle, given = ((f"((s.g * {m}) % {len(names)})")
-                              for m, names in ((48271, SURNAMES), (16807, MIDDLE),
-                                               (69621, GIVEN)))
+    surname = f"(s.h % {len(SURNAMES)})"
+    middle = f"((s.h / {len(SURNAMES)}) % {len(MIDDLE)})"
+    given = f"((s.h / {len(SURNAMES) * len(MIDDLE)}) % {len(GIVEN)})"
     stamp = now.replace(tzinfo=None).isoformat(" ")
     db.session.execute(text(
         f"{head}INSERT INTO user_account (id, email, full_name, search_name, search_given, "
@@ -122,8 +126,8 @@ def fill(db, n: int) -> int:
         f"JOIN bench_name b ON b.part = 1 AND b.i = {middle} "
         f"JOIN bench_name c ON c.part = 2 AND c.i = {given}"),
         {"n": n, "unit": first_unit, "now": stamp})
-    offset = "(u.id * 15485863) % 604800"
-    duration = "(40 + (u.id * 104729) % 861)"
+    offset = "(u.k2 % 604800)"
+    duration = "(40 + (u.k / 1200) % 861)"
     if pg:
         submitted = f"CAST(:opens AS timestamptz) + make_interval(secs => {offset})"
         started = f"{submitted} - make_interval(secs => {duration})"
@@ -134,9 +138,11 @@ def fill(db, n: int) -> int:
         "INSERT INTO attempt (round_id, user_id, number, seed, status, started_at, deadline, "
         "submitted_at, score, max_score, duration_ms, prediction, extra_s) "
         f"SELECT :round, u.id, 1, 1, 'submitted', {started}, {submitted}, {submitted}, "
-        "CASE WHEN (u.id * 31337) % 100 < 40 THEN 20 ELSE 8 + (u.id * 7877) % 12 END, 20, "
-        f"{duration} * 1000, CASE WHEN u.id % 2 = 0 THEN NULL ELSE (u.id * 1299709) % :n END, "
-        "0 FROM (SELECT CAST(id AS BIGINT) AS id FROM user_account) u"),
+        "CASE WHEN u.k % 100 < 40 THEN 20 ELSE 8 + (u.k / 100) % 12 END, 20, "
+        f"{duration} * 1000, CASE WHEN (u.k2 / 604800) % 2 = 0 THEN NULL "
+        "ELSE (u.k2 / 1209600) % :n END, 0 "
+        "FROM (SELECT id, (CAST(id AS BIGINT) * 1103515245 + 12345) % 2147483647 AS k, "
+        "(CAST(id AS BIGINT) * 48271) % 2147483647 AS k2 FROM user_account) u"),
         {"round": rnd.id, "n": n, "opens": rnd.opens_at.replace(tzinfo=None).isoformat(" ")})
     db.session.execute(text("DROP TABLE bench_name"))
     db.session.commit()

@@ -312,6 +312,11 @@ def publish_round(session: Session, actor_id: int | None, rnd: Round, now: datet
         if rnd.prediction_kind is not None and board_id is None:
             rnd.prediction_actual = actual
         snapshots.append(snapshot)
+    if session.get_bind().dialect.name == "postgresql":
+        # Fresh planner statistics now rather than at the next autovacuum: right after the
+        # first large publication they would still describe an empty table, and pages and
+        # searches would be planned for a handful of rows.
+        session.execute(text("ANALYZE ranking_row, ranking_name"))
     record(actor_id, "ranking.publish", rnd, None,
            {"snapshots": [s.id for s in snapshots], "versions": [s.version for s in snapshots]})
     session.flush()
