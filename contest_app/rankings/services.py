@@ -576,8 +576,19 @@ def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_pa
         total = session.scalar(select(func.count()).select_from(
             select(RankingRow.id).where(*conditions).limit(SEARCH_COUNT_CAP + 1)
             .subquery())) or 0
-    rows = session.scalars(select(RankingRow).where(*conditions).order_by(order)
-                           .offset((page - 1) * per_page).limit(per_page)).all()
+    stmt = (select(RankingRow).where(*conditions).order_by(order)
+            .offset((page - 1) * per_page).limit(per_page))
+    walk = q and order is RankingRow.position and session.get_bind().dialect.name == "postgresql"
+    if walk:
+        # PostgreSQL guesses a handful of matches for any '% run%' pattern and would read the
+        # whole snapshot and sort it; the known count says the position walk (the index
+        # order, no sort) is cheaper. For this one statement only.
+        session.execute(text("SET LOCAL enable_sort = off"))
+    try:
+        rows = session.scalars(stmt).all()
+    finally:
+        if walk:
+            session.execute(text("SET LOCAL enable_sort = on"))
     return Page(list(rows), min(total, SEARCH_COUNT_CAP), page, per_page,
                 capped=total > SEARCH_COUNT_CAP)
 
