@@ -74,7 +74,6 @@ class RankingRow(db.Model):
     __table_args__ = (
         UniqueConstraint("snapshot_id", "position"),
         Index("ix_ranking_row_search", "snapshot_id", "search_name"),
-        Index("ix_ranking_row_given", "snapshot_id", "search_given"),
         Index("ix_ranking_row_unit", "snapshot_id", "unit_id", "position"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,6 +98,20 @@ class RankingRow(db.Model):
     prediction_diff: Mapped[int | None]
     prize_level: Mapped[int | None]
     prize: Mapped[str | None] = mapped_column(String(100))
+
+
+class RankingName(db.Model):
+    """The distinct folded names of a published snapshot with how many rows carry each: the
+    name search looks here first (a few thousand names instead of a million rows; a pg_trgm
+    GIN index on PostgreSQL, see migration r21b_1), which also gives the exact match count,
+    and then reads only the matching rows through ix_ranking_row_search."""
+
+    __tablename__ = "ranking_name"
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("ranking_snapshot.id", ondelete="CASCADE"), primary_key=True)
+    search_name: Mapped[str] = mapped_column(
+        String(150).with_variant(String(150, collation="C"), "postgresql"), primary_key=True)
+    entries: Mapped[int]
 
 
 class UnitRankingRow(db.Model):

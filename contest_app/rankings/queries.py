@@ -49,17 +49,24 @@ def _counting_order(policy: str) -> list:
             Attempt.number.asc()]
 
 
-def counting_entries(rnd: Round, board_id: int | None, apply_eligibility: bool = True):
-    """One row per participant: the attempt that the round's rule says counts."""
+PERSON_COLUMNS = ("full_name", "search_name", "search_given", "phone", "unit_id", "ward_id")
+
+
+def counting_entries(rnd: Round, board_id: int | None, apply_eligibility: bool = True,
+                     with_person: bool = False):
+    """One row per participant: the attempt that the round's rule says counts. With
+    `with_person`, the participant's display fields come along from the join that the
+    eligibility check needs anyway, so a ranking built on it reads each user once."""
     conditions = [Attempt.round_id == rnd.id, Attempt.status.in_(FINISHED)]
     if board_id is not None:
         conditions.append(Attempt.board_id == board_id)
     if apply_eligibility:
         conditions += eligible(Attempt.user_id, rnd.contest_id, rnd.id)
+    person = [getattr(User, name) for name in PERSON_COLUMNS] if with_person else []
     inner = (
         select(
             Attempt.user_id, Attempt.score, Attempt.max_score, Attempt.duration_ms,
-            Attempt.submitted_at, Attempt.prediction,
+            Attempt.submitted_at, Attempt.prediction, *person,
             func.row_number().over(partition_by=Attempt.user_id,
                                    order_by=_counting_order(rnd.counting)).label("rn"),
         )
@@ -113,27 +120,30 @@ def ranked_select(entries, chain: Sequence[str], actual: int | None,
                   tiers: Sequence[PrizeTier]) -> Select:
     """Entries with rank (competition ranking), position, prize and the display fields."""
     terms, diff = ordering(entries, chain, actual)
+    carried = all(name in entries.c for name in PERSON_COLUMNS)
+    person = [entries.c[name] for name in PERSON_COLUMNS] if carried else []
     ranked = select(
         entries.c.user_id, entries.c.score, entries.c.duration_ms, entries.c.submitted_at,
-        entries.c.prediction, diff.label("prediction_diff"),
+        entries.c.prediction, diff.label("prediction_diff"), *person,
+        # One sort serves both windows: the rank's order is a prefix of the position's.
         func.rank().over(order_by=terms).label("rank"),
         func.row_number().over(order_by=[*terms, entries.c.user_id.asc()]).label("position"),
     ).subquery("ranked")
     level, name = prize_columns(ranked.c.rank, tiers)
-    masked = func.substr(User.phone, 1, 4) + literal("***") + func.substr(User.phone, 8, 3)
-    return (
-        select(
-            ranked.c.position, ranked.c.rank, ranked.c.user_id, User.full_name,
-            User.search_name, User.search_given, masked.label("phone_masked"), User.unit_id,
-            # A citizen has no unit: the ward they live in is shown where the unit would be.
-            func.coalesce(Unit.name, Ward.name, "").label("unit_name"), ranked.c.score,
-            ranked.c.duration_ms, ranked.c.submitted_at, ranked.c.prediction,
-            ranked.c.prediction_diff, level.label("prize_level"), name.label("prize"),
-        )
-        .join(User, User.id == ranked.c.user_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
-        .outerjoin(Ward, Ward.id == User.ward_id)
-    )
+    who = ranked.c if carried else User.__table__.c
+    masked = func.substr(who.phone, 1, 4) + literal("***") + func.substr(who.phone, 8, 3)
+    stmt = select(
+        ranked.c.position, ranked.c.rank, ranked.c.user_id, who.full_name,
+        who.search_name, who.search_given, masked.label("phone_masked"), who.unit_id,
+        # A citizen has no unit: the ward they live in is shown where the unit would be.
+        func.coalesce(Unit.name, Ward.name, "").label("unit_name"), ranked.c.score,
+        ranked.c.duration_ms, ranked.c.submitted_at, ranked.c.prediction,
+        ranked.c.prediction_diff, level.label("prize_level"), name.label("prize"),
+    ).select_from(ranked)
+    if not carried:
+        stmt = stmt.join(User, User.id == ranked.c.user_id)
+    return (stmt.outerjoin(Unit, Unit.id == who.unit_id)
+            .outerjoin(Ward, Ward.id == who.ward_id))
 
 
 def unit_attempt_counts(rnd: Round, board_id: int | None) -> Select:

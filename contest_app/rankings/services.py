@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, literal, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Block, Unit, User
@@ -21,6 +21,7 @@ from .models import (
     SCOPE_ROUND,
     Exclusion,
     PrizeTier,
+    RankingName,
     RankingRow,
     RankingSnapshot,
     UnitRankingRow,
@@ -184,7 +185,7 @@ def prediction_actual(session: Session, rnd: Round, board_id: int | None) -> int
 
 def live_round(session: Session, rnd: Round, board_id: int | None):
     actual = prediction_actual(session, rnd, board_id)
-    entries = queries.counting_entries(rnd, board_id)
+    entries = queries.counting_entries(rnd, board_id, with_person=True)
     tiers = tiers_for(session, rnd.contest_id, rnd.id, board_id)
     return queries.ranked_select(entries, contest_chain(rnd.contest), actual, tiers), actual
 
@@ -252,13 +253,35 @@ ROW_COLUMNS = ["position", "rank", "user_id", "full_name", "search_name", "searc
 
 
 def _store_rows(session: Session, snapshot: RankingSnapshot, ranked) -> None:
-    sub = ranked.subquery()
-    session.execute(insert(RankingRow).from_select(
-        ["snapshot_id", *ROW_COLUMNS],
-        select(literal(snapshot.id).label("snapshot_id"),
-               *[sub.c[name] for name in ROW_COLUMNS])))
-    snapshot.entry_count = session.scalar(
-        select(func.count()).where(RankingRow.snapshot_id == snapshot.id)) or 0
+    """The snapshot's rows in one INSERT … SELECT (ranks and positions are the window
+    functions of `ranked`; no row passes through Python), then its distinct names."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # A million rows and their indexes overflow SQLite's default 2 MB page cache many
+        # times over: give this statement a large one (its sorts stay in memory below the
+        # same limit), then restore the connection's own.
+        cache = session.execute(text("PRAGMA cache_size")).scalar()
+        session.execute(text("PRAGMA cache_size = -262144"))
+    else:
+        # Sort a million entries in memory rather than in temporary files (this transaction).
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
+    try:
+        sub = ranked.subquery()
+        session.execute(insert(RankingRow).from_select(
+            ["snapshot_id", *ROW_COLUMNS],
+            select(literal(snapshot.id).label("snapshot_id"),
+                   *[sub.c[name] for name in ROW_COLUMNS])))
+        session.execute(insert(RankingName).from_select(
+            ["snapshot_id", "search_name", "entries"],
+            select(RankingRow.snapshot_id, RankingRow.search_name, func.count())
+            .where(RankingRow.snapshot_id == snapshot.id)
+            .group_by(RankingRow.snapshot_id, RankingRow.search_name)))
+        snapshot.entry_count = session.scalar(
+            select(func.coalesce(func.sum(RankingName.entries), 0))
+            .where(RankingName.snapshot_id == snapshot.id)) or 0
+    finally:
+        if sqlite:
+            session.execute(text(f"PRAGMA cache_size = {int(cache)}"))
 
 
 def publish_round(session: Session, actor_id: int | None, rnd: Round, now: datetime
@@ -289,6 +312,11 @@ def publish_round(session: Session, actor_id: int | None, rnd: Round, now: datet
         if rnd.prediction_kind is not None and board_id is None:
             rnd.prediction_actual = actual
         snapshots.append(snapshot)
+    if session.get_bind().dialect.name == "postgresql":
+        # Fresh planner statistics now rather than at the next autovacuum: right after the
+        # first large publication they would still describe an empty table, and pages and
+        # searches would be planned for a handful of rows.
+        session.execute(text("ANALYZE ranking_row, ranking_name"))
     record(actor_id, "ranking.publish", rnd, None,
            {"snapshots": [s.id for s in snapshots], "versions": [s.version for s in snapshots]})
     session.flush()
@@ -395,10 +423,18 @@ def unit_stats(session: Session, rnd: Round, board_id: int | None,
     attempts = dict(session.execute(queries.unit_attempt_counts(rnd, board_id)).all())
     prizes: dict[int, dict[int, int]] = {}
     if snapshot_id is not None:
+        conditions = [RankingRow.snapshot_id == snapshot_id, RankingRow.prize_level.is_not(None)]
+        # A prize follows from the rank alone, so the prize winners are the first positions:
+        # read up to the first row without one instead of the whole snapshot.
+        first_without = session.scalar(
+            select(RankingRow.position).where(RankingRow.snapshot_id == snapshot_id,
+                                              RankingRow.prize_level.is_(None))
+            .order_by(RankingRow.position).limit(1))
+        if first_without is not None:
+            conditions.append(RankingRow.position < first_without)
         for unit_id, level, n in session.execute(
                 select(RankingRow.unit_id, RankingRow.prize_level, func.count())
-                .where(RankingRow.snapshot_id == snapshot_id,
-                       RankingRow.prize_level.is_not(None))
+                .where(*conditions)
                 .group_by(RankingRow.unit_id, RankingRow.prize_level)):
             prizes.setdefault(unit_id, {})[level] = n
     result = []
@@ -486,10 +522,19 @@ def history(session: Session, contest_id: int, round_id: int | None, board_id: i
 
 def name_matches(column, q: str):  # noqa: ANN001, ANN201  (SQLAlchemy column and clause)
     """`column` (an unaccented, lower-case name) holds the words of `q` as a run starting at
-    a word boundary. LIKE wildcards typed by the user are taken literally."""
+    a word boundary. LIKE wildcards typed by the user are taken literally. The leading space
+    is an inline literal so that PostgreSQL matches the trigram index on ' ' || search_name."""
     key = unaccent(q)[:150]
     escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return (literal(" ") + column).like(f"% {escaped}%", escape="\\")
+    return (literal_column("' '") + column).like(f"% {escaped}%", escape="\\")
+
+
+def search_reads_in_order(matches: int, page: int, per_page: int, entries: int) -> bool:
+    """Which way a name search reads its page: walking the snapshot in position order reads
+    about page * per_page * entries / matches rows before the page is full; reading the
+    matching rows through the name index and sorting them reads `matches` rows. The cheaper
+    one wins (common names walk, rare ones use the index)."""
+    return matches * matches >= page * per_page * entries
 
 
 def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_page: int,
@@ -506,14 +551,44 @@ def snapshot_page(session: Session, snapshot: RankingSnapshot, page: int, per_pa
     conditions = [RankingRow.snapshot_id == snapshot.id]
     if unit_id is not None:
         conditions.append(RankingRow.unit_id == unit_id)
+    total = None
+    order = RankingRow.position
     if q:
         conditions.append(name_matches(RankingRow.search_name, q))
-    # Counting every match of a common prefix ("nguyen") costs more than the page itself:
-    # count up to a cap and say "more than" beyond it.
-    total = session.scalar(select(func.count()).select_from(
-        select(RankingRow.id).where(*conditions).limit(SEARCH_COUNT_CAP + 1).subquery())) or 0
-    rows = session.scalars(select(RankingRow).where(*conditions).order_by(RankingRow.position)
-                           .offset((page - 1) * per_page).limit(per_page)).all()
+        names = select(RankingName.search_name).where(
+            RankingName.snapshot_id == snapshot.id, name_matches(RankingName.search_name, q))
+        if unit_id is None:
+            # The snapshot's distinct names give the exact number of matching rows.
+            total = session.scalar(select(func.coalesce(func.sum(RankingName.entries), 0))
+                                   .where(RankingName.snapshot_id == snapshot.id,
+                                          name_matches(RankingName.search_name, q))) or 0
+        if total == 0:
+            return Page([], 0, page, per_page)
+        if total is None or not search_reads_in_order(total, page, per_page,
+                                                      snapshot.entry_count):
+            conditions.append(RankingRow.search_name.in_(names))
+            # Sorting the few matches beats walking the position index past every row:
+            # "+ 0" keeps the planners from choosing the index order.
+            order = RankingRow.position + 0
+    if total is None:
+        # Counting every match of a common prefix ("nguyen") costs more than the page
+        # itself: count up to a cap and say "more than" beyond it.
+        total = session.scalar(select(func.count()).select_from(
+            select(RankingRow.id).where(*conditions).limit(SEARCH_COUNT_CAP + 1)
+            .subquery())) or 0
+    stmt = (select(RankingRow).where(*conditions).order_by(order)
+            .offset((page - 1) * per_page).limit(per_page))
+    walk = q and order is RankingRow.position and session.get_bind().dialect.name == "postgresql"
+    if walk:
+        # PostgreSQL guesses a handful of matches for any '% run%' pattern and would read the
+        # whole snapshot and sort it; the known count says the position walk (the index
+        # order, no sort) is cheaper. For this one statement only.
+        session.execute(text("SET LOCAL enable_sort = off"))
+    try:
+        rows = session.scalars(stmt).all()
+    finally:
+        if walk:
+            session.execute(text("SET LOCAL enable_sort = on"))
     return Page(list(rows), min(total, SEARCH_COUNT_CAP), page, per_page,
                 capped=total > SEARCH_COUNT_CAP)
 

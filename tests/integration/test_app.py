@@ -10,13 +10,15 @@ from sqlalchemy import select, text
 from contest_app import InsecureConfiguration, create_app
 from contest_app.accounts.models import Unit, User
 from contest_app.config import generate_keys
+from contest_app.database import include_object
 from contest_app.extensions import db, limiter
 from tests.conftest import csrf_token, login, make_test_config
 
 
 def test_models_and_migrations_agree(app) -> None:
     with app.app_context(), db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, db.metadata)
         assert diff == []
 
 
