@@ -1,4 +1,5 @@
-"""API v1: a participant's certificate (PDF) for one of their attempts."""
+"""API v1: a participant's certificates (PDF): for one of their attempts, and their
+contest-wide prize certificate."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .. import clock
 from ..certificates import services
 from ..certificates.models import KINDS
 from ..certificates.views import certificate_pdf
-from ..domain import ValidationFailed
+from ..domain import NotFound, ValidationFailed
 from ..extensions import db
 from . import bp
 from .auth import require_user_id
@@ -31,5 +32,22 @@ def attempt_certificate(attempt_id: int):
     if kind is not None and kind not in KINDS:
         raise ValidationFailed(kind=_l("Loại giấy chứng nhận phải là participation hoặc prize."))
     cert = services.for_attempt(db.session, attempt_id, user_id, kind, clock.now())
+    db.session.commit()
+    return certificate_pdf(cert)
+
+
+@bp.route("/contests/<int:contest_id>/certificate")
+@operation("/api/v1/contests/{contest_id}/certificate", "get",
+           "The owner's contest-wide prize certificate (PDF), once the contest-wide ranking is "
+           "published with a prize for them; 404 when they have none (no prize, not published, "
+           "withdrawn, revoked or an unknown contest)",
+           {200: BINARY, 401: ERROR, 404: ERROR}, media={200: "application/pdf"})
+def contest_certificate(contest_id: int):
+    user_id = require_user_id()
+    try:
+        cert = services.for_contest(db.session, contest_id, user_id, clock.now())
+    except services.CertificateUnavailable as err:
+        db.session.rollback()
+        raise NotFound() from err
     db.session.commit()
     return certificate_pdf(cert)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -15,6 +15,8 @@ from ..quiz.models import Contest, Round
 KIND_PARTICIPATION = "participation"
 KIND_PRIZE = "prize"
 KINDS = (KIND_PARTICIPATION, KIND_PRIZE)
+# A prize in the contest-wide ranking: no round, no attempt (one per person and contest).
+KIND_CONTEST_PRIZE = "contest_prize"
 
 
 class CertificateTemplate(db.Model):
@@ -40,18 +42,25 @@ class CertificateTemplate(db.Model):
 
 
 class Certificate(db.Model):
-    """An issued certificate: created once (the unique constraint makes issuing idempotent);
-    the name and result are those certified at issue time. Revoked ones stay, with why."""
+    """An issued certificate: created once (the unique constraints make issuing idempotent);
+    the name and result are those certified at issue time. Revoked ones stay, with why.
+    A round's certificates name the round and the counting attempt; a contest-wide prize
+    certificate (KIND_CONTEST_PRIZE) has neither."""
 
     __tablename__ = "certificate"
-    __table_args__ = (UniqueConstraint("round_id", "user_id", "kind"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id", "kind"),
+        Index("uq_certificate_contest_wide", "contest_id", "user_id", unique=True,
+              sqlite_where=text(f"kind = '{KIND_CONTEST_PRIZE}'"),
+              postgresql_where=text(f"kind = '{KIND_CONTEST_PRIZE}'")),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"),
                                             index=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
-    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"),
-                                            index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    attempt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     kind: Mapped[str] = mapped_column(String(15))
     full_name: Mapped[str] = mapped_column(String(150))
@@ -63,7 +72,11 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
 
     contest: Mapped[Contest] = relationship()
-    round: Mapped[Round] = relationship()
+    round: Mapped[Round | None] = relationship()
+
+    @property
+    def contest_wide(self) -> bool:
+        return self.kind == KIND_CONTEST_PRIZE
 
     @property
     def revoked(self) -> bool:

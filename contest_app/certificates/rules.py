@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 KIND_PARTICIPATION = "participation"
 KIND_PRIZE = "prize"
+KIND_CONTEST_PRIZE = "contest_prize"
 
 # Crockford-like base32 without the letters people confuse with digits (I, O) and the digits
 # 0 and 1: 32 symbols, so 10 of them carry 50 random bits (unguessable, short enough to type).
@@ -120,6 +121,31 @@ def refusal(facts: Facts, kind: str) -> str | None:
 def kinds(facts: Facts) -> list[str]:
     """The certificates the participant has for the round, prize first."""
     return [k for k in (KIND_PRIZE, KIND_PARTICIPATION) if refusal(facts, k) is None]
+
+
+@dataclass(frozen=True)
+class ContestFacts:
+    """What decides a participant's contest-wide prize certificate."""
+
+    published: bool  # the contest-wide ranking has a current, not withdrawn, publication
+    excluded: bool  # disqualified from the whole contest, or staff/judge/organiser
+    prize: str | None  # prize held in that publication, if any
+
+
+def contest_refusal(facts: ContestFacts) -> str | None:
+    """Why the participant has no contest-wide prize certificate (None: they have one). Only
+    once the contest-wide ranking is published with a prize for them; a withdrawn publication
+    gives none."""
+    if not facts.published:
+        return "contest_unpublished"
+    if facts.excluded:
+        return "excluded"
+    return None if facts.prize else "no_contest_prize"
+
+
+def contest_result(prize: str, scope: str) -> str:
+    """The certified result of a contest-wide prize: "Giải Nhất toàn cuộc thi"."""
+    return f"{prize} {scope}".strip()
 
 
 @dataclass(frozen=True)

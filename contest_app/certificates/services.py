@@ -31,7 +31,13 @@ from ..quiz.models import (
 from ..rankings.models import Exclusion, RankingRow, RankingSnapshot
 from ..rankings.queries import INELIGIBLE_ROLES
 from . import rules
-from .models import KIND_PARTICIPATION, KIND_PRIZE, Certificate, CertificateTemplate
+from .models import (
+    KIND_CONTEST_PRIZE,
+    KIND_PARTICIPATION,
+    KIND_PRIZE,
+    Certificate,
+    CertificateTemplate,
+)
 from .pdf import CertificateContent, render
 
 FINISHED = (ATTEMPT_SUBMITTED, ATTEMPT_EXPIRED)
@@ -42,7 +48,9 @@ REVOKE_REASON_MIN = 10
 DEFAULT_HEADING = _l("GIẤY CHỨNG NHẬN")
 DEFAULT_PARTICIPATION_TEXT = _l("Đã tham gia {vong_thi} – {cuoc_thi}, đạt kết quả {ket_qua}.")
 DEFAULT_PRIZE_TEXT = _l("Đã đạt {ket_qua} tại {vong_thi} – {cuoc_thi}.")
+DEFAULT_CONTEST_PRIZE_TEXT = _l("Đã đạt {ket_qua} – {cuoc_thi}.")
 DEFAULT_SIGNER_TITLE = _l("TRƯỞNG BAN TỔ CHỨC")
+CONTEST_SCOPE = _l("toàn cuộc thi")
 
 REFUSALS = {
     "practice": _l("Vòng thi thử không cấp giấy chứng nhận."),
@@ -53,6 +61,8 @@ REFUSALS = {
     "no_prize": _l("Bạn không có giải trong bảng xếp hạng đã công bố của vòng thi này."),
     "unknown_kind": _l("Loại giấy chứng nhận không hợp lệ."),
     "revoked": _l("Giấy chứng nhận này đã bị thu hồi."),
+    "contest_unpublished": _l("Bảng xếp hạng toàn cuộc thi chưa được công bố."),
+    "no_contest_prize": _l("Bạn không có giải trong bảng xếp hạng toàn cuộc thi đã công bố."),
 }
 
 
@@ -346,6 +356,122 @@ def for_attempt(session: Session, attempt_id: int, user_id: int, kind: str | Non
     return issue(session, attempt.round, user_id, kind, now, found)
 
 
+# --- Contest-wide prizes ------------------------------------------------------------------
+
+def _contest_snapshots(contest_id: int):  # noqa: ANN202  (SQLAlchemy conditions)
+    return (RankingSnapshot.contest_id == contest_id, RankingSnapshot.round_id.is_(None),
+            RankingSnapshot.is_current.is_(True), RankingSnapshot.withdrawn_at.is_(None))
+
+
+def current_contest_prize(session: Session, contest_id: int, user_id: int
+                          ) -> RankingRow | None:
+    """The participant's prize row in the contest-wide current published ranking (any
+    board; the best prize when they hold one on several boards)."""
+    return session.scalar(
+        select(RankingRow).join(RankingSnapshot, RankingSnapshot.id == RankingRow.snapshot_id)
+        .where(*_contest_snapshots(contest_id), RankingRow.user_id == user_id,
+               RankingRow.prize_level.is_not(None))
+        .order_by(RankingRow.prize_level, RankingRow.id).limit(1))
+
+
+@dataclass(frozen=True)
+class ContestStanding:
+    facts: rules.ContestFacts
+    prize: RankingRow | None
+
+
+def _contest_excluded(session: Session, contest_id: int, user_id: int) -> bool:
+    disqualified = session.scalar(select(exists().where(
+        Exclusion.user_id == user_id, Exclusion.contest_id == contest_id,
+        Exclusion.round_id.is_(None))))
+    staff = session.scalar(select(exists().where(
+        UserRole.user_id == user_id, UserRole.role.in_(INELIGIBLE_ROLES))))
+    user = session.get(User, user_id)
+    return bool(disqualified or staff or (user is not None and user.is_staff))
+
+
+def contest_standing(session: Session, contest_id: int, user_id: int) -> ContestStanding:
+    published = session.scalar(select(exists().where(*_contest_snapshots(contest_id))))
+    prize = current_contest_prize(session, contest_id, user_id) if published else None
+    facts = rules.ContestFacts(
+        published=bool(published),
+        excluded=prize is not None and _contest_excluded(session, contest_id, user_id),
+        prize=prize.prize if prize is not None else None)
+    return ContestStanding(facts, prize)
+
+
+def _existing_contest(session: Session, contest_id: int, user_id: int) -> Certificate | None:
+    return session.scalar(select(Certificate).where(
+        Certificate.contest_id == contest_id, Certificate.user_id == user_id,
+        Certificate.kind == KIND_CONTEST_PRIZE))
+
+
+def issue_contest(session: Session, contest: Contest, user_id: int, now: datetime,
+                  found: ContestStanding | None = None) -> Certificate:
+    """The participant's contest-wide prize certificate, created the first time (one per
+    person and contest, kept so by a partial unique index). Refused when the rules give
+    none, or it was revoked."""
+    existing = _existing_contest(session, contest.id, user_id)
+    if existing is not None and existing.revoked:
+        raise CertificateUnavailable("revoked")
+    found = found or contest_standing(session, contest.id, user_id)
+    reason = rules.contest_refusal(found.facts)
+    if reason is not None:
+        raise CertificateUnavailable(reason)
+    if existing is not None:
+        return existing
+    user = session.get(User, user_id)
+    result = rules.contest_result(found.prize.prize or "", str(CONTEST_SCOPE))
+    for _ in range(5):
+        cert = Certificate(
+            code=rules.new_code(), contest_id=contest.id, round_id=None, attempt_id=None,
+            user_id=user_id, kind=KIND_CONTEST_PRIZE, full_name=user.full_name,
+            unit_name=(found.prize.unit_name or user.place or "")[:255],
+            result=result[:200], issued_at=now)
+        try:
+            with session.begin_nested():
+                session.add(cert)
+        except IntegrityError:
+            existing = _existing_contest(session, contest.id, user_id)
+            if existing is not None:  # issued by a concurrent request
+                return existing
+            continue
+        return cert
+    raise RuntimeError("could not draw a free certificate code")
+
+
+def for_contest(session: Session, contest_id: int, user_id: int, now: datetime
+                ) -> Certificate:
+    """The owner's contest-wide prize certificate (CertificateUnavailable says why there is
+    none; an unknown or unpublished contest is NotFound)."""
+    contest = session.get(Contest, contest_id)
+    if contest is None or not contest.published:
+        raise NotFound()
+    return issue_contest(session, contest, user_id, now)
+
+
+def contest_downloads(session: Session, user_id: int) -> list[Contest]:
+    """For "Kết quả của tôi": the contests whose published contest-wide ranking gives the
+    person a prize (and whose certificate was not revoked), by title."""
+    contest_ids = set(session.scalars(
+        select(RankingSnapshot.contest_id)
+        .join(RankingRow, RankingRow.snapshot_id == RankingSnapshot.id)
+        .where(RankingSnapshot.round_id.is_(None), RankingSnapshot.is_current.is_(True),
+               RankingSnapshot.withdrawn_at.is_(None), RankingRow.user_id == user_id,
+               RankingRow.prize_level.is_not(None))))
+    out = []
+    for contest_id in sorted(contest_ids):
+        contest = session.get(Contest, contest_id)
+        if contest is None or not contest.published:
+            continue
+        if rules.contest_refusal(contest_standing(session, contest_id, user_id).facts):
+            continue
+        existing = _existing_contest(session, contest_id, user_id)
+        if existing is None or not existing.revoked:
+            out.append(contest)
+    return sorted(out, key=lambda c: (c.title, c.id))
+
+
 def _revoked(session: Session, round_id: int, user_id: int, kind: str) -> bool:
     cert = _existing(session, round_id, user_id, kind)
     return cert is not None and cert.revoked
@@ -407,12 +533,20 @@ def content_for(cert: Certificate, template: CertificateTemplate | None, verify_
                 tz: tzinfo, default_organiser: str) -> CertificateContent:
     t = template
     issued_day = cert.issued_at.astimezone(tz).date()
+    contest_wide = cert.kind == KIND_CONTEST_PRIZE
     values = {"ho_ten": cert.full_name, "cuoc_thi": cert.contest.title,
-              "vong_thi": cert.round.title, "ket_qua": cert.result,
+              "vong_thi": str(CONTEST_SCOPE) if contest_wide or cert.round is None
+              else cert.round.title, "ket_qua": cert.result,
               "ngay": issued_day.strftime("%d/%m/%Y"), "don_vi": cert.unit_name}
-    prize = cert.kind == KIND_PRIZE
-    text = ((t.prize_text if prize else t.participation_text) if t else "") or str(
-        DEFAULT_PRIZE_TEXT if prize else DEFAULT_PARTICIPATION_TEXT)
+    prize = cert.kind in (KIND_PRIZE, KIND_CONTEST_PRIZE)
+    if contest_wide:
+        # The result already says "toàn cuộc thi": a design's prize text naming the round
+        # ("tại {vong_thi}") would repeat it, so the contest-wide wording is used instead.
+        own = t.prize_text if t else ""
+        text = own if own and "{vong_thi}" not in own else str(DEFAULT_CONTEST_PRIZE_TEXT)
+    else:
+        text = ((t.prize_text if prize else t.participation_text) if t else "") or str(
+            DEFAULT_PRIZE_TEXT if prize else DEFAULT_PARTICIPATION_TEXT)
     heading = (t.heading if t else "") or str(DEFAULT_HEADING)
     return CertificateContent(
         organiser_name=(t.organiser_name if t else "") or default_organiser,

@@ -18,7 +18,13 @@ from ..quiz.views import _absolute
 from ..security import role_required
 from . import rules, services
 from .forms import RevokeForm, TemplateForm
-from .models import KIND_PARTICIPATION, KIND_PRIZE, Certificate, CertificateTemplate
+from .models import (
+    KIND_CONTEST_PRIZE,
+    KIND_PARTICIPATION,
+    KIND_PRIZE,
+    Certificate,
+    CertificateTemplate,
+)
 
 bp = Blueprint("certificates", __name__)
 
@@ -44,6 +50,8 @@ def certificate_pdf(cert: Certificate) -> Response:
 
 @bp.app_template_global("certificate_kind_label")
 def kind_label(kind: str) -> str:
+    if kind == KIND_CONTEST_PRIZE:
+        return _("Giấy chứng nhận đạt giải toàn cuộc thi")
     return _("Giấy chứng nhận đạt giải") if kind == KIND_PRIZE else _(
         "Giấy chứng nhận tham gia")
 
@@ -85,6 +93,22 @@ def download(attempt_id: int):
         abort(404)
     try:
         cert = services.for_attempt(db.session, attempt_id, current_user.id, kind, clock.now())
+    except services.CertificateUnavailable as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return redirect(url_for("quiz.my_results"))
+    db.session.commit()
+    return certificate_pdf(cert)
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/giay-chung-nhan.pdf")
+@login_required
+def contest_download(contest_id: int):
+    """The owner's contest-wide prize certificate."""
+    try:
+        cert = services.for_contest(db.session, contest_id, current_user.id, clock.now())
+    except NotFound:
+        abort(404)
     except services.CertificateUnavailable as err:
         db.session.rollback()
         flash(err.message, "warning")

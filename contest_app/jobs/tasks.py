@@ -63,6 +63,9 @@ def publish_contest(ctx: JobContext, contest_id: int, actor_id: int | None = Non
     snapshots = services.publish_contest(ctx.session, actor_id, contest, clock.now())
     ctx.session.commit()
     invalidate_public_pages()
+    from ..notifications import services as notifications
+
+    notifications.run_after_commit(notifications.notify_contest_winners, contest_id)
     return {"contest_id": contest_id,
             "snapshots": _published(snapshots)}
 
@@ -110,7 +113,7 @@ def export_ranking(ctx: JobContext, round_id: int, what: str, fmt: str,
 
 # The senders a "notify" job may call (by name: job parameters are JSON).
 NOTIFY_SENDERS = ("notify_registration", "notify_round_published", "notify_results_published",
-                  "notify_winners", "notify_judge_assignments")
+                  "notify_winners", "notify_contest_winners", "notify_judge_assignments")
 
 
 @job_kind("notify", _l("Gửi thông báo qua e-mail"))

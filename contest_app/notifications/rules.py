@@ -29,6 +29,11 @@ def object_key(kind: str, object_id: int) -> str:
     return f"{prefix}:{object_id}"
 
 
+def contest_key(contest_id: int) -> str:
+    """The sent-log's object of a contest-wide notification (the contest ranking's winners)."""
+    return f"contest:{contest_id}"
+
+
 @dataclass(frozen=True)
 class RoundTimes:
     id: int

@@ -138,9 +138,10 @@ def _recipients(session: Session, user_ids: set[int], kind: str) -> list[User]:
 
 
 def _send(user: User, kind: str, subject: Callable[[], str],
-          context_for: Callable[[], dict[str, Any]]) -> mail.Message:
-    """Render mail/notifications/<kind>.txt and .html in the user's language (the context,
-    with its links, is made inside the URL context) and mail them."""
+          context_for: Callable[[], dict[str, Any]], template: str | None = None
+          ) -> mail.Message:
+    """Render mail/notifications/<template or kind>.txt and .html in the user's language (the
+    context, with its links, is made inside the URL context) and mail them."""
     headers: dict[str, str] = {}
     with _url_context(), force_locale(locale_of(user)):
         context = context_for()
@@ -154,18 +155,20 @@ def _send(user: User, kind: str, subject: Callable[[], str],
                        preferences=absolute("notifications.preferences"),
                        site=absolute("main.index"), lang=locale_of(user))
         title = subject()
-        text = render_template(f"mail/notifications/{kind}.txt", **context)
-        html = render_template(f"mail/notifications/{kind}.html", subject=title, **context)
+        name = template or kind
+        text = render_template(f"mail/notifications/{name}.txt", **context)
+        html = render_template(f"mail/notifications/{name}.html", subject=title, **context)
     return mail.send(user.email, title, text, html, headers)
 
 
 def _fan_out(session: Session, user_ids: set[int], kind: str, object_id: int,
-             subject: Callable[[], str], context_for: Callable[[User], dict[str, Any]]) -> int:
-    key = rules.object_key(kind, object_id)
+             subject: Callable[[], str], context_for: Callable[[User], dict[str, Any]],
+             key: str | None = None, template: str | None = None) -> int:
+    key = key or rules.object_key(kind, object_id)
     sent = 0
     for user in _recipients(session, user_ids, kind):
         if _claim(session, user.id, kind, key):
-            _send(user, kind, subject, lambda user=user: context_for(user))
+            _send(user, kind, subject, lambda user=user: context_for(user), template)
             sent += 1
     session.commit()
     return sent
@@ -282,6 +285,38 @@ def notify_winners(round_id: int) -> int:
     return _fan_out(session, set(rows), rules.WINNER, rnd.id,
                     lambda: _("Chúc mừng bạn đoạt giải %(round)s – %(contest)s",
                               round=rnd.title, contest=rnd.contest.title), context)
+
+
+def notify_contest_winners(contest_id: int) -> int:
+    """The contest-wide ranking's prize winners (its current, not withdrawn, publication):
+    their prize and what to bring. Sent once per person and contest (sent-log key
+    "contest:<id>"), so publishing a new version mails nobody twice."""
+    from ..quiz.models import Contest
+    from ..rankings.models import RankingRow, RankingSnapshot
+
+    session = db.session
+    contest = session.get(Contest, contest_id)
+    if contest is None or not contest.published:
+        return 0
+    rows: dict[int, Any] = {}
+    for row in session.scalars(
+            select(RankingRow).join(RankingSnapshot, RankingSnapshot.id == RankingRow.snapshot_id)
+            .where(RankingSnapshot.contest_id == contest.id, RankingSnapshot.round_id.is_(None),
+                   RankingSnapshot.is_current.is_(True), RankingSnapshot.withdrawn_at.is_(None),
+                   RankingRow.prize_level.is_not(None))
+            .order_by(RankingRow.prize_level, RankingRow.id)):
+        rows.setdefault(row.user_id, row)  # the best prize over the boards
+
+    def context(user: User) -> dict[str, Any]:
+        return {"contest": contest, "row": rows[user.id],
+                "instructions": (contest.winner_instructions or "").strip(),
+                "link": absolute("quiz.contest", contest_id=contest.id),
+                "certificates": absolute("quiz.my_results")}
+
+    return _fan_out(session, set(rows), rules.WINNER, contest.id,
+                    lambda: _("Chúc mừng bạn đoạt giải toàn cuộc thi – %(contest)s",
+                              contest=contest.title), context,
+                    key=rules.contest_key(contest.id), template="winner_contest")
 
 
 def notify_round_published(round_id: int) -> int:

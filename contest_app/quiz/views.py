@@ -160,7 +160,9 @@ def my_results():
     attempts = quiz.my_attempts(db.session, current_user.id)
     return render_template("quiz/my_results.html", attempts=attempts,
                            certificates=certificates.downloads(db.session, attempts,
-                                                               clock.now()))
+                                                               clock.now()),
+                           contest_certificates=certificates.contest_downloads(
+                               db.session, current_user.id))
 
 
 # --- Short links and QR codes ------------------------------------------------------------

@@ -275,6 +275,11 @@ def contest_settings(contest_id: int):
         else:
             db.session.commit()
             invalidate_public_pages()
+            if action == "publish":  # the contest-wide winners hear of their prize
+                from ..notifications import services as notifications
+
+                notifications.run_after_commit(notifications.notify_contest_winners,
+                                               contest.id)
             flash(_("Đã lưu."), "success")
         return redirect(url_for(".contest_settings", contest_id=contest.id))
     order, formula = services.unit_settings(contest)

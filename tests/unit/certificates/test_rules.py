@@ -112,3 +112,28 @@ def test_counting_attempt_follows_the_round_rule() -> None:
     assert rules.counting_attempt([a1, a2, a3], "first") == a1
     assert rules.counting_attempt([a1, a2, a3], "last") == a3
     assert rules.counting_attempt([], "best") is None
+
+
+# --- Contest-wide prize certificates ------------------------------------------------------
+
+def contest_facts(**changes) -> rules.ContestFacts:
+    base = {"published": True, "excluded": False, "prize": "Giải Nhất"}
+    return rules.ContestFacts(**{**base, **changes})
+
+
+def test_contest_prize_certificate_once_the_contest_ranking_gives_a_prize() -> None:
+    assert rules.contest_refusal(contest_facts()) is None
+
+
+def test_no_contest_prize_certificate_without_a_published_ranking_or_a_prize() -> None:
+    # Not published yet, or its publication was withdrawn: the prize row does not count.
+    assert rules.contest_refusal(contest_facts(published=False)) == "contest_unpublished"
+    assert rules.contest_refusal(contest_facts(published=False, prize=None)
+                                 ) == "contest_unpublished"
+    assert rules.contest_refusal(contest_facts(prize=None)) == "no_contest_prize"
+    assert rules.contest_refusal(contest_facts(prize="")) == "no_contest_prize"
+    assert rules.contest_refusal(contest_facts(excluded=True)) == "excluded"
+
+
+def test_contest_result_names_the_prize_and_the_whole_contest() -> None:
+    assert rules.contest_result("Giải Nhì", "toàn cuộc thi") == "Giải Nhì toàn cuộc thi"
