@@ -2,7 +2,7 @@
 contest for the contest-wide kind)
 
 Revision ID: r19c_1
-Revises: r19a_1
+Revises: r21b_1
 Create Date: 2026-12-03 11:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'r19c_1'
-down_revision = 'r19a_1'
+down_revision = 'r21b_1'
 branch_labels = None
 depends_on = None
 
