@@ -144,21 +144,71 @@ def _prepare(url: str, published_entries: int) -> dict:
     return ids
 
 
-def start_server(url: str, instance: str, port: int, workers: int = 2) -> subprocess.Popen:
+def start_server(url: str, instance: str, port: int, workers: int = 2,
+                 keys: dict[str, str] | None = None) -> subprocess.Popen:
     from contest_app.config import generate_keys
 
-    env = {**os.environ, **generate_keys(), "CONTEST_ENV": "production",
+    env = {**os.environ, **(keys or generate_keys()), "CONTEST_ENV": "production",
            "DATABASE_URL": url, "INSTANCE_PATH": instance, "MAIL_BACKEND": "console",
            "RATELIMIT_STORAGE_URI": "memory://",
            "REGISTRATION_RATE_LIMIT": "100000 per minute",
            "LOGIN_RATE_LIMIT": "100000 per minute"}
-    log = open(Path(instance) / "gunicorn.log", "w")  # noqa: SIM115  (closed with the process)
+    log = open(Path(instance) / f"gunicorn-{port}.log", "w")  # noqa: SIM115  (closed with it)
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync",
          "-b", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning",
          "contest_app:create_app()"],
         cwd=str(ROOT), env=env, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True)
+
+
+NGINX_CONF = """
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    upstream app {{
+{servers}
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_read_timeout 60s;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(ports: list[int], instance: str) -> tuple[subprocess.Popen, int]:
+    """Debian's nginx in front of the instances (round robin), as deploy/nginx does."""
+    import shutil
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    tmp = Path(instance) / "nginx"
+    for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp / folder).mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in ports)
+    (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, servers=servers, port=port))
+    log = open(tmp / "nginx.log", "w")  # noqa: SIM115  (closed with the process)
+    proc = subprocess.Popen([nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g",
+                             "daemon off;"], stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    return proc, port
 
 
 def wait_ready(base_url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
@@ -291,19 +341,31 @@ def summarise(rec: Recorder) -> dict:
 
 
 def run(n: int, think: float, ramp: float, database: str | None = None, seed: int = 1,
-        workers: int = 2) -> dict:
+        workers: int = 2, instances: int = 1) -> dict:
+    """One gunicorn, or (instances > 1) that many behind nginx with one set of keys, the
+    layout of deploy/ and tests/cluster."""
+    from contest_app.config import generate_keys
+
     url, drop = fresh_database(database)
     instance = tempfile.mkdtemp(prefix="peak-")
-    proc = None
+    procs: list[subprocess.Popen] = []
     try:
         t0 = time.perf_counter()
         ids = prepare(url, instance)
         prepare_s = time.perf_counter() - t0
-        port = free_port()
         t0 = time.perf_counter()
-        proc = start_server(url, instance, port, workers)
-        base_url = f"http://127.0.0.1:{port}"
-        wait_ready(base_url, proc)
+        keys = generate_keys()
+        ports = [free_port() for _ in range(instances)]
+        for port in ports:
+            procs.append(start_server(url, instance, port, workers, keys))
+        for port, proc in zip(ports, procs, strict=True):
+            wait_ready(f"http://127.0.0.1:{port}", proc)
+        base_url = f"http://127.0.0.1:{ports[0]}"
+        if instances > 1:
+            front, front_port = start_nginx(ports, instance)
+            procs.append(front)
+            base_url = f"http://127.0.0.1:{front_port}"
+            wait_ready(base_url, front)
         server_s = time.perf_counter() - t0
         load_before = [round(x, 2) for x in os.getloadavg()]
         rec, elapsed = asyncio.run(drive(base_url, ids, n, think, ramp, seed))
@@ -312,6 +374,7 @@ def run(n: int, think: float, ramp: float, database: str | None = None, seed: in
         return {
             "database": "postgresql" if url.startswith("postgresql") else "sqlite",
             "participants": n, "think_s": think, "ramp_s": ramp, "workers": workers,
+            "instances": instances, "through_nginx": instances > 1,
             "prepare_s": round(prepare_s, 1), "server_start_s": round(server_s, 1),
             "elapsed_s": round(elapsed, 1),
             "requests_per_s": round(total / elapsed, 1) if elapsed else None,
@@ -323,7 +386,7 @@ def run(n: int, think: float, ramp: float, database: str | None = None, seed: in
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     finally:
-        if proc is not None:
+        for proc in reversed(procs):
             stop_server(proc)
         drop()
 
@@ -337,7 +400,9 @@ def table(result: dict) -> str:
             continue
         lines.append(f"{step:<10}{f['count']:>7}{f['errors']:>8}{f['p50_ms']:>9.1f}"
                      f"{f['p90_ms']:>9.1f}{f['p99_ms']:>9.1f}{f['max_ms']:>9.1f}")
-    lines.append(f"{result['database']}: {result['participants']} participants, "
+    where = (f"{result['instances']} instances behind nginx"
+             if result.get("through_nginx") else "one instance")
+    lines.append(f"{result['database']} ({where}): {result['participants']} participants, "
                  f"{result['elapsed_s']} s (prepare {result['prepare_s']} s, server start "
                  f"{result['server_start_s']} s), {result['requests_per_s']} requests/s, "
                  f"ranking share {result['ranking_share']:.0%}, load average "
@@ -354,16 +419,19 @@ def main() -> None:
     parser.add_argument("--ramp", type=float, default=60.0,
                         help="seconds over which the participants arrive")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--instances", type=int, default=1,
+                        help="app instances; more than one runs them behind Debian's nginx")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     result = run(args.participants, args.think, args.ramp, os.environ.get("DATABASE_URL"),
-                 args.seed, args.workers)
+                 args.seed, args.workers, args.instances)
     print(table(result))
     for sample in result["error_samples"]:
         print("error:", sample)
     if not args.no_write:
-        out = ROOT / "benchmarks" / "results" / f"peak-{result['database']}.json"
+        suffix = f"-{args.instances}x-nginx" if args.instances > 1 else ""
+        out = ROOT / "benchmarks" / "results" / f"peak-{result['database']}{suffix}.json"
         out.parent.mkdir(exist_ok=True)
         out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
 
