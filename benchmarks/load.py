@@ -47,7 +47,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(url: str, instance: str, users: int) -> dict:
+def prepare(url: str, instance: str, users: int, presubmit: int) -> dict:
     """Schema, bank, an open round, a closed published round, users and session cookies."""
     os.environ["INSTANCE_PATH"] = instance
     from flask_migrate import upgrade
@@ -94,6 +94,13 @@ def prepare(url: str, instance: str, users: int) -> dict:
              "max_score": 10, "duration_ms": 60_000 + i} for i in range(min(users, 5000))])
         db.session.commit()
         rankings.publish_round(db.session, None, done, now)
+        db.session.commit()
+        from contest_app.quiz import services as quiz
+
+        # Attempts of their own for the submit blocks (users 0 .. presubmit-1), started here
+        # so a block has enough of them whatever the start blocks managed.
+        for i in range(presubmit):
+            quiz.start_attempt(db.session, 1000 + i, live.id, now, 60)
         db.session.commit()
         serializer = app.session_interface.get_signing_serializer(app)
         csrf_serializer = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
@@ -208,6 +215,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=4, help="length of one block")
     parser.add_argument("--blocks", type=int, default=3, help="bare/app pairs per endpoint")
     parser.add_argument("--users", type=int, default=20000)
+    parser.add_argument("--presubmit", type=int, default=3000,
+                        help="attempts started before the run for the submit blocks")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -229,7 +238,7 @@ def main() -> None:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     db_name = "sqlite" if args.db == "sqlite" else "postgresql"
-    data = prepare(url, instance, args.users)
+    data = prepare(url, instance, args.users, args.presubmit)
     env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": instance,
            "CONTEST_ENV": "development", "PYTHONPATH": str(ROOT)}
     app_server, app_port = serve("benchmarks.wsgi:app", env, "/bench/hello")
@@ -269,7 +278,7 @@ def main() -> None:
 
         # Every block starts (and later submits) attempts of users of its own, so no block
         # merely resumes or repeats what an earlier one did.
-        users = slices(list(range(len(data["sessions"]))), blocks)
+        users = slices(list(range(args.presubmit, len(data["sessions"]))), blocks)
         measure("start", "/", [lua([{"m": "POST", "p": f"/api/v1/rounds/{data['live']}/attempts",
                                       "h": headers(i), "b": ""} for i in part])
                                for part in users])
@@ -278,7 +287,7 @@ def main() -> None:
                   "b": json.dumps({"option_ids": [1 + (k % 4)]})}
                  for aid, u, qids in attempts for k, qid in enumerate(qids[:3])]
         measure("save", "/", [lua(saves)] * blocks)
-        parts = slices(attempts, blocks)
+        parts = slices([a for a in attempts if a[1] < args.presubmit], blocks)
         measure("submit", "/", [lua([{"m": "POST", "p": f"/api/v1/attempts/{aid}/submission",
                                        "h": headers(u), "b": ""} for aid, u, _ in part])
                                 for part in parts])
