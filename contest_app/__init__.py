@@ -13,7 +13,8 @@ from werkzeug.routing import IntegerConverter, Map
 
 from .config import CONFIGS, KEY_HELP, Config, instance_secret, production_key_problems
 from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
-from .inputs import MAX_ID, register_input_guards
+from .hooks import ContestFlask, LeanSessionInterface, install
+from .inputs import MAX_ID, refuse_nul, register_input_guards
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,7 @@ class InsecureConfiguration(RuntimeError):
 
 def create_app(config: type[Config] | dict[str, Any] | str | None = None) -> Flask:
     """Build the application. `config` is a Config class, a name, or a dict of overrides."""
-    app = Flask(
+    app = ContestFlask(
         __name__,
         instance_path=os.environ.get("INSTANCE_PATH") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
@@ -131,6 +132,8 @@ def _register_extensions(app: Flask) -> None:
 
     register_security(app)
     register_input_guards(app)
+    app.session_interface = LeanSessionInterface()
+    install(app, csrf, limiter, login_manager, refuse_nul)
 
     from .i18n import register_template_helpers
 

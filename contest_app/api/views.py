@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 
 from .. import clock
 from ..accounts import services as account_services
@@ -26,7 +26,7 @@ from ..quiz import rules as quiz_rules
 from ..quiz import services as quiz
 from ..quiz.models import Attempt
 from . import bp
-from .auth import Unauthorized, require_user_id
+from .auth import Unauthorized, require_user_id, session_checked_by_view
 from .spec import ERROR, NULLABLE_TIMESTAMP, TIMESTAMP, build_spec, operation
 
 E = ERROR
@@ -353,11 +353,13 @@ def start_attempt(round_id: int):
            fast_valid=lambda p: type(p) is dict and type(p.get("option_ids")) is list
            and len(p["option_ids"]) <= 6
            and all(type(i) is int and 1 <= i <= 6 for i in p["option_ids"]))
+@session_checked_by_view
 def save_answer(attempt_id: int, question_id: int, payload: dict[str, Any]):
     user_id = require_user_id()
     now = clock.now()
     ids = payload["option_ids"]
-    quiz.save_answer(db.session, user_id, attempt_id, question_id, ids, now, _grace())
+    quiz.save_answer(db.session, user_id, attempt_id, question_id, ids, now, _grace(),
+                     session_generation=g.api_session_generation)
     db.session.commit()
     return jsonify(question_id=question_id, option_ids=sorted(set(ids)), saved_at=iso(now))
 

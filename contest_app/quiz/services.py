@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..bank.models import Question, QuestionVersion
-from ..domain import NotFound
+from ..domain import DomainError, NotFound
 from . import rules
 from .models import (
     ATTEMPT_EXPIRED,
@@ -395,8 +395,13 @@ WHERE attempt_id = :attempt_id AND question_id = :question_id
   AND option_count >= :max_id AND (multiple OR :count <= 1)
   AND EXISTS (SELECT 1 FROM attempt JOIN round ON round.id = attempt.round_id
               WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id
-              AND attempt.status = 'in_progress' AND {accepting} {lock})
+              AND attempt.status = 'in_progress' AND {accepting} {lock}){session}
 """
+# The cookie session's check folded into the save (the API's hot path, one round trip): the
+# account is active and its sessions were not ended since the cookie was issued.
+_SESSION_SQL = """
+  AND EXISTS (SELECT 1 FROM user_account WHERE user_account.id = :user_id
+              AND user_account.active AND user_account.session_generation = :generation)"""
 _PREDICTION_SQL = """
 UPDATE attempt SET prediction = :value
 WHERE attempt.id = :attempt_id AND attempt.user_id = :user_id
@@ -417,9 +422,10 @@ def _statement(kind: str, dialect: str):
 
         from ..database import TZDateTime
 
-        if kind == "save":
+        if kind in ("save", "save_session"):
             sql = _SAVE_SQL.format(accepting=_accepting_sql(dialect),
                                    lock="FOR SHARE OF attempt" if dialect == "postgresql"
+                                   else "", session=_SESSION_SQL if kind == "save_session"
                                    else "")
             stmt = text(sql).bindparams(bindparam("chosen", type_=JSON()),
                                         bindparam("now", type_=TZDateTime()),
@@ -431,25 +437,54 @@ def _statement(kind: str, dialect: str):
     return stmt
 
 
+class SessionEnded(DomainError):
+    """The cookie session's account is locked or gone, or its sessions were ended (401)."""
+
+    code = "unauthorized"
+
+
+def _check_session(session: Session, user_id: int, generation: int | None) -> None:
+    """SessionEnded unless the cookie session (user id, generation) is still valid; nothing to
+    check when `generation` is None (a bearer token or an already checked session)."""
+    if generation is None:
+        return
+    from ..accounts.services import session_user_id
+
+    if session_user_id(session, f"{user_id}:{generation}") != user_id:
+        raise SessionEnded()
+
+
 def save_answer(
     session: Session, user_id: int, attempt_id: int, question_id: int, option_ids: list[int],
-    now: datetime, grace_s: int,
+    now: datetime, grace_s: int, session_generation: int | None = None,
 ) -> None:
     """Save one answer with a single conditional UPDATE (the hot path). Display ids are stored;
-    an empty list clears the answer. Nothing is saved after the deadline or the submission."""
-    if not all(rules.is_option_id(i) for i in option_ids):
-        raise rules.InvalidOption(option_ids="type")
-    ids = sorted(set(option_ids))
-    if len(ids) != len(option_ids) or any(i < 1 for i in ids):
-        raise rules.InvalidOption(option_ids="invalid")
+    an empty list clears the answer. Nothing is saved after the deadline or the submission.
+
+    With `session_generation` (a cookie session not checked yet) the same statement also
+    checks the account's session, and a refusal on that ground is SessionEnded."""
+    try:
+        if not all(rules.is_option_id(i) for i in option_ids):
+            raise rules.InvalidOption(option_ids="type")
+        ids = sorted(set(option_ids))
+        if len(ids) != len(option_ids) or any(i < 1 for i in ids):
+            raise rules.InvalidOption(option_ids="invalid")
+    except rules.InvalidOption:
+        _check_session(session, user_id, session_generation)  # an ended session is a 401 first
+        raise
     connection = session.connection()
-    result = connection.execute(_statement("save", connection.dialect.name), {
+    params = {
         "chosen": ids, "now": now, "attempt_id": attempt_id, "question_id": question_id,
         "max_id": ids[-1] if ids else 0, "count": len(ids), "user_id": user_id,
         "limit": now - timedelta(seconds=grace_s),
-    })
+    }
+    kind = "save"
+    if session_generation is not None:
+        kind, params["generation"] = "save_session", session_generation
+    result = connection.execute(_statement(kind, connection.dialect.name), params)
     if result.rowcount == 1:
         return
+    _check_session(session, user_id, session_generation)
     _explain_refusal(session, user_id, attempt_id, question_id, ids, now, grace_s)
 
 
