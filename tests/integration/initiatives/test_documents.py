@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest_app.extensions import db
-from contest_app.initiatives.models import InitiativeCall
+from contest_app.initiatives.models import InitiativeCall, Review
 from contest_app.organiser.models import AuditEvent
 
 from .conftest import AUTHOR_NAME, AUTHOR_UNIT, make_initiative, post
@@ -21,8 +21,12 @@ CO_AUTHORS = ["Phạm Thị Hoa, Văn phòng HĐND và UBND huyện", "Võ Văn 
 def _decided(app, world, clock, publish: bool = True) -> None:
     with app.app_context():
         now = clock.now()
-        make_initiative(world.call_id, world.author.id, now, title="Một cửa liên thông số",
-                        decision="awarded", award="Giải Nhì", co_authors=CO_AUTHORS)
+        first = make_initiative(world.call_id, world.author.id, now,
+                                title="Một cửa liên thông số", decision="awarded",
+                                award="Giải Nhì", co_authors=CO_AUTHORS)
+        for judge, total in ((world.judge1, 88.0), (world.judge2, 87.0)):
+            db.session.add(Review(initiative_id=first, judge_id=judge.id, scores={},
+                                  total=total, comment="Tốt"))
         make_initiative(world.call_id, world.other.id, now, title="Hộp thư góp ý điện tử",
                         decision="accepted", co_authors=[])
         make_initiative(world.call_id, world.other.id, now, title="Ý tưởng bị loại",
@@ -52,21 +56,21 @@ def test_decision_list_docx(app, clock, client_for, world) -> None:
     assert "Sáng kiến CCHC 2026" in text and "công bố lúc" in text
     table = document.tables[0]
     header = [c.text for c in table.rows[0].cells]
-    assert header == ["STT", "Tên sáng kiến, giải pháp", "Lĩnh vực", "Kết quả", "Họ và tên",
-                      "Vai trò", "Đơn vị công tác"]
+    assert header == ["STT", "Tên sáng kiến, giải pháp", "Lĩnh vực", "Kết quả",
+                      "Điểm (trên 100)", "Họ và tên", "Vai trò", "Đơn vị công tác"]
     people = [[c.text for c in row.cells] for row in table.rows[1:]]
     # One row per person; the submission's cells are merged down its people.
-    assert [p[4:] for p in people] == [
+    assert [p[5:] for p in people] == [
         [AUTHOR_NAME, "Tác giả", AUTHOR_UNIT],
         ["Phạm Thị Hoa", "Đồng tác giả", "Văn phòng HĐND và UBND huyện"],
         ["Võ Văn Nam", "Đồng tác giả", ""],
         ["Người Khác", "Tác giả", _unit_of(app, world.other)],
     ]
-    assert people[0][:4] == ["1", "Một cửa liên thông số", "Cải cách thủ tục hành chính",
-                             "Giải Nhì"]
+    assert people[0][:5] == ["1", "Một cửa liên thông số", "Cải cách thủ tục hành chính",
+                             "Giải Nhì", "87,50/100"]
     assert people[2][1] == "Một cửa liên thông số"  # merged cell reads the same text
-    assert people[3][:4] == ["2", "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
-                             "Công nhận"]
+    assert people[3][:5] == ["2", "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
+                             "Công nhận", "—"]  # no review: no score
     assert "Ý tưởng bị loại" not in "\n".join(c.text for r in table.rows for c in r.cells)
     summary = [[c.text for c in row.cells] for row in document.tables[1].rows]
     assert summary[1:] == [["Giải Nhì", "1", "3"], ["Công nhận", "1", "1"],
@@ -87,13 +91,14 @@ def test_decision_list_xlsx_before_publication(app, clock, client_for, world) ->
     values = list(sheet.iter_rows(values_only=True))
     assert any("chưa công bố" in str(v) for row in values for v in row if v)
     top = next(i for i, row in enumerate(values) if row[0] == "STT")
-    body = [row[:7] for row in values[top + 1:top + 5]]
+    body = [row[:8] for row in values[top + 1:top + 5]]
+    assert values[top][4] == "Điểm (trên 100)"
     assert body[0] == (1, "Một cửa liên thông số", "Cải cách thủ tục hành chính", "Giải Nhì",
-                       AUTHOR_NAME, "Tác giả", AUTHOR_UNIT)
-    assert body[1][4:] == ("Phạm Thị Hoa", "Đồng tác giả", "Văn phòng HĐND và UBND huyện")
+                       "87,50/100", AUTHOR_NAME, "Tác giả", AUTHOR_UNIT)
+    assert body[1][5:] == ("Phạm Thị Hoa", "Đồng tác giả", "Văn phòng HĐND và UBND huyện")
     assert body[1][:2] == (1, "Một cửa liên thông số")  # repeated: filters still read right
-    assert body[3][:5] == (2, "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
-                           "Công nhận", "Người Khác")
+    assert body[3][:6] == (2, "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
+                           "Công nhận", "—", "Người Khác")
 
 
 def test_decision_list_is_for_organisers_only(client_for, world) -> None:
