@@ -153,3 +153,96 @@ def test_quota_page_lists_who_is_short(app, clock, client_for, make_unit, make_u
         assert db.session.scalar(select(AuditEvent.after).where(
             AuditEvent.action == "initiative_call.quotas")) == {"min_per_unit": 2,
                                                                  "min_per_block": 4}
+
+
+def _demo_two_rounds_published(app, clock) -> int:
+    """The demo's two-round call with the final fully scored (the Tuy Hòa judge never scores
+    her unit's team), decisions taken and results published."""
+    from contest_app.accounts.models import User
+    from contest_app.demo import load_units, load_users
+    from contest_app.initiatives import finals
+    from contest_app.initiatives.demo import DEMO_FINAL_CALL_TITLE, load_demo_initiatives
+    from contest_app.initiatives.models import Initiative
+
+    with app.app_context():
+        load_users(db.session, load_units(db.session))
+        load_demo_initiatives(db.session)
+        call = db.session.scalar(select(InitiativeCall).where(
+            InitiativeCall.title == DEMO_FINAL_CALL_TITLE))
+        final = finals.final_of(db.session, call)
+        for email in ("giamkhao@demo.vn", "giamkhao2@demo.vn", "giamkhao3@demo.vn"):
+            judge = db.session.scalar(select(User).where(User.email == email))
+            for finalist in finals.visible_finalists(db.session, final, judge.id):
+                if finals.own_score(db.session, finalist, judge.id) is None:
+                    marks = {c.id: c.max_points - 4 for c in final.criteria}  # 88 of 100
+                    finals.save_score(db.session, judge.id, finalist, marks, "", clock.now())
+        finalist_ids = [f.initiative_id for f in final.finalists]
+        for item in db.session.scalars(select(Initiative).where(
+                Initiative.call_id == call.id)):
+            if item.id in finalist_ids:
+                item.decision, item.award = "awarded", (
+                    "Giải Nhất" if item.id == finalist_ids[0] else "Giải Nhì")
+            else:
+                item.decision = "accepted"
+        call.results_published_at = clock.now()
+        db.session.commit()
+        return call.id
+
+
+def test_two_round_decision_list_uses_the_combined_result(app, clock, client_for,
+                                                           world) -> None:
+    from contest_app.initiatives import finals
+
+    call_id = _demo_two_rounds_published(app, clock)
+    with app.app_context():
+        call = db.session.get(InitiativeCall, call_id)
+        standings = finals.results(db.session, finals.final_of(db.session, call))
+        assert all(r.scores == r.expected for r in standings)
+        combined = {r.finalist.initiative.title: r.combined for r in standings}
+    organiser = client_for(world.organiser)
+    response = organiser.get(f"/ban-to-chuc/sang-kien/dot/{call_id}/danh-sach-quyet-dinh"
+                             ".docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "DANH SÁCH SÁNG KIẾN, GIẢI PHÁP ĐƯỢC CÔNG NHẬN, TRAO GIẢI" in text
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells][3:6] == [
+        "Kết quả", "Điểm chung cuộc (trên 100)", "Họ và tên"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    by_title = {r[1]: r for r in rows}
+    for title, score in combined.items():
+        assert by_title[title][4] == f"{score:.2f}".replace(".", ",") + "/100"
+    # The submission that did not reach the final keeps its preliminary score, marked so.
+    (other,) = [r for r in rows if r[1] not in combined]
+    assert other[3] == "Công nhận" and other[4].endswith("/100 (sơ khảo)")
+    assert [r[3] for r in rows][0] == "Giải Nhất"
+    # Authors and co-authors with their units, one row each.
+    people = [(r[5], r[6], r[7]) for r in rows]
+    assert ("Võ Quốc Cường", "Tác giả", "UBND phường Tuy Hòa") in people
+    assert ("Trần Thị Lan", "Đồng tác giả", "UBND phường Tuy Hòa") in people
+    assert ("Lê Văn Minh", "Đồng tác giả", "") in people
+
+
+def test_public_results_of_a_two_round_call_show_the_final(app, clock, world) -> None:
+    from contest_app.initiatives import finals
+
+    call_id = _demo_two_rounds_published(app, clock)
+    with app.app_context():
+        call = db.session.get(InitiativeCall, call_id)
+        standings = finals.results(db.session, finals.final_of(db.session, call))
+        best = standings[0]
+        best_title, best_score = best.finalist.initiative.title, best.combined
+    page = app.test_client().get(f"/sang-kien/ket-qua/{call_id}").get_data(as_text=True)
+    final = page[page.index('id="final-standings"'):page.index("</table>")]
+    assert "Chung cuộc (trên 100)" in final and best_title in final
+    assert f"{best_score:.2f}".replace(".", ",") in final
+    assert page.count("Vào chung khảo</span>") == len(standings)
+    assert "Bản đồ số các điểm tiếp nhận hồ sơ thủ tục hành chính" in final
+    assert "Ký số hồ sơ cấp phép hành nghề y, dược tư nhân" not in final  # not a finalist
+    # Before publication nothing of it is public.
+    with app.app_context():
+        db.session.get(InitiativeCall, call_id).results_published_at = None
+        db.session.commit()
+    hidden = app.test_client().get(f"/sang-kien/ket-qua/{call_id}").get_data(as_text=True)
+    assert 'id="final-standings"' not in hidden and best_title not in hidden
