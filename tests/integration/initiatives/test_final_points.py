@@ -187,3 +187,36 @@ def test_save_score_refuses_a_conflicted_judge(app, clock, world, make_user) -> 
         else:  # pragma: no cover - the assertion below reports it
             raise AssertionError("a judge of the author's unit scored the team")
         assert db.session.scalar(select(FinalScore)) is None
+
+
+def test_exports_show_points_out_of_the_calls_real_total(app, clock, client_for,
+                                                         world) -> None:
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from contest_app.initiatives.models import InitiativeCall
+
+    with app.app_context():
+        call = db.session.get(InitiativeCall, world.call_id)
+        call.scoring = "points"
+        for c, points in zip(call.criteria, (30, 20, 20, 10), strict=True):
+            c.max_points = c.weight = points
+        item = make_initiative(world.call_id, world.author.id, clock.now(),
+                               decision="awarded", award="Giải Ba")
+        db.session.add(Review(initiative_id=item, judge_id=world.judge1.id, scores={},
+                              total=60.5, comment="Tốt"))
+        db.session.commit()
+        assert call.total_max == 80
+    organiser = client_for(world.organiser)
+    sheet = load_workbook(io.BytesIO(organiser.get(
+        f"/ban-to-chuc/sang-kien/dot/{world.call_id}/bang.xlsx").data)).active
+    header = [c.value for c in sheet[2]]
+    assert "Điểm trung bình (/80)" in header and "Điểm trung bình (/100)" not in header
+    assert sheet[3][header.index("Điểm trung bình (/80)")].value == 60.5
+    document = Document(io.BytesIO(organiser.get(
+        f"/ban-to-chuc/sang-kien/dot/{world.call_id}/danh-sach-quyet-dinh.docx").data))
+    table = document.tables[0]
+    assert table.rows[0].cells[4].text == "Điểm (trên 80)"
+    assert [c.text for c in table.rows[1].cells][3:5] == ["Giải Ba", "60,50/80"]
