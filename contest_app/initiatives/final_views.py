@@ -132,7 +132,8 @@ def team(finalist_id: int):
     panel = finals.panel(db.session, final)
     return render_template("initiatives/final_team.html", finalist=finalist, final=final,
                            timer=finals.timer_state(finalist, clock.now()),
-                           scores=scores, panel=panel)
+                           scores=scores, panel=panel,
+                           barred=finals.final_conflicts(db.session, final).get(finalist.id, {}))
 
 
 @bp.route(f"{ADMIN}/chung-khao/doi/<int:finalist_id>/dong-ho", methods=["POST"])

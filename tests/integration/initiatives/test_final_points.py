@@ -151,6 +151,8 @@ def test_conflicted_panel_judge_never_sees_or_scores_the_team(app, clock, client
         assert judge.get(f"/chung-khao/doi/{finalist}/dong-ho.json").status_code == 404
         assert post(judge, page, scores, page=f"/giam-khao/chung-khao/{final.id}"
                     ).status_code == 404
+    team = organiser.get(f"/ban-to-chuc/sang-kien/chung-khao/doi/{finalist}").text
+    assert team.count("Không chấm đội này (xung đột lợi ích)") == 2
     allowed = client_for(world.judge1)
     assert title in allowed.get(f"/giam-khao/chung-khao/{final.id}").text
     page = f"/giam-khao/chung-khao/doi/{finalist}"
