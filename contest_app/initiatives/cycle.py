@@ -172,19 +172,25 @@ def check_final_settings(presentation_minutes: int, questions_minutes: int,
 
 
 def combined_score(preliminary: float | None, final: float | None, preliminary_weight: int,
-                   final_weight: int) -> float | None:
-    """The final result on 100: the weighted mean of the preliminary score and the final's
-    (e.g. 30 % sơ khảo + 70 % chung khảo). None until the final has a score (a finalist not
-    yet scored in the final has no result), and when a weighted round has no score."""
+                   final_weight: int, preliminary_max: float = 100,
+                   final_max: float = 100) -> float | None:
+    """The final result on 100: the weighted mean of the preliminary score and the final's,
+    each first brought to 100 from its round's maximum (a round scored out of 80 points
+    counts 60 as 75), e.g. 30 % sơ khảo + 70 % chung khảo. None until the final has a score
+    (a finalist not yet scored in the final has no result), and when a weighted round has no
+    score."""
     total = preliminary_weight + final_weight
     if total <= 0:
         raise ValidationFailed(weights=_l("Tổng hai trọng số phải lớn hơn 0."))
+    if preliminary_max <= 0 or final_max <= 0:
+        raise ValidationFailed(rubric=_l("Cần ít nhất một tiêu chí chấm điểm."))
     if final is None and final_weight > 0:
         return None
     if preliminary is None and preliminary_weight > 0:
         return None
-    return round(((preliminary or 0.0) * preliminary_weight + (final or 0.0) * final_weight)
-                 / total, 2)
+    on_100 = ((preliminary or 0.0) * 100 / preliminary_max * preliminary_weight
+              + (final or 0.0) * 100 / final_max * final_weight)
+    return round(on_100 / total, 2)
 
 
 def final_rank_key(combined: float | None, final: float | None, preliminary: float | None,

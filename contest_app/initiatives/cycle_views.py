@@ -26,7 +26,7 @@ from ..i18n import format_dt
 from ..organiser.models import record
 from ..rankings import annex
 from ..security import role_required
-from . import documents, lifecycle
+from . import documents, finals, lifecycle
 from . import services as svc
 from .export import XLSX
 from .forms import QuotaForm, ReopenForm
@@ -93,8 +93,9 @@ def decision_list(call_id: int, fmt: str):
     call = svc.get_call(db.session, call_id)
     rows = documents.decision_rows(db.session, call)
     heading = _heading(call)
-    data = (documents.decision_docx(heading, rows) if fmt == "docx"
-            else documents.decision_xlsx(heading, rows))
+    title = documents.score_header(call, finals.final_of(db.session, call) is not None)
+    data = (documents.decision_docx(heading, rows, title) if fmt == "docx"
+            else documents.decision_xlsx(heading, rows, title))
     record(current_user.id, "initiative_call.decision_list", call,
            after={"format": fmt, "submissions": len(rows), "published": call.published})
     db.session.commit()

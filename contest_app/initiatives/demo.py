@@ -3,7 +3,8 @@
 asked when two judges differ by more than 15 points, and three submissions by the demo
 participants (skipped when those accounts are missing); the demo judge of UBND phường Tuy Hòa
 works in the unit of the third submission's author, so is automatically conflicted with it.
-Last, a two-round call whose best submissions are in a final. Idempotent."""
+Last, a two-round call scored in points in both rounds whose best submissions are in a
+final. Idempotent."""
 
 from __future__ import annotations
 
@@ -17,10 +18,8 @@ from ..accounts.models import User
 from . import rules, scoring
 from .cycle import TOP_N, select_finalists
 from .final_models import FinalCriterion, Finalist, FinalRound, FinalScore
-from .finals import DEFAULT_FINAL_CRITERIA
-from .forms import DEFAULT_CRITERIA, DEFAULT_POINT_CRITERIA
+from .forms import DEFAULT_POINT_CRITERIA
 from .models import Criterion, Initiative, InitiativeCall, Review, ReviewAssignment
-from .services import rubric
 
 DEMO_CALL_TITLE = "Hội thi sáng kiến, giải pháp cải cách hành chính năm 2026"
 DEMO_CALL_TEXT = (
@@ -84,10 +83,7 @@ def load_demo_initiatives(session: Session) -> InitiativeCall:
             submission_deadline=now + timedelta(days=30), review_deadline=now + timedelta(days=45),
             fields=list(rules.REFORM_FIELDS), judges_per_submission=2, created_at=now,
             scoring=scoring.POINTS, third_judge_gap=DEMO_THIRD_JUDGE_GAP,
-            criteria=[Criterion(name=n, description=d, weight=points, max_points=points,
-                                bands=scoring.bands_to_json(scoring.check_bands(
-                                    scoring.parse_bands(bands), points)), position=i)
-                      for i, (n, d, points, bands) in enumerate(DEFAULT_POINT_CRITERIA)])
+            criteria=_points_criteria(DEFAULT_POINT_CRITERIA))
         session.add(call)
         session.flush()
     for email, content in DEMO_SUBMISSIONS:
@@ -109,26 +105,46 @@ def load_demo_initiatives(session: Session) -> InitiativeCall:
 
 DEMO_FINAL_CALL_TITLE = "Hội thi sáng kiến cải cách hành chính năm 2025 (hai vòng)"
 DEMO_FINAL_TEXT = (
-    "Vòng sơ khảo: Ban Giám khảo chấm hồ sơ sáng kiến theo tiêu chí.\n"
+    "Vòng sơ khảo: Ban Giám khảo chấm hồ sơ sáng kiến theo tiêu chí (thang 100 điểm): tính "
+    "mới tối đa 30 điểm; tính khả thi tối đa 25 điểm; hiệu quả tối đa 30 điểm; khả năng nhân "
+    "rộng tối đa 15 điểm.\n"
     "Vòng chung khảo: các sáng kiến điểm cao nhất trình bày 10 phút và trả lời câu hỏi 5 phút; "
-    "điểm chung cuộc = 30% điểm sơ khảo + 70% điểm chung khảo."
+    "Ban Giám khảo chấm theo tiêu chí (thang 100 điểm): nội dung tối đa 40 điểm; trình bày tối "
+    "đa 30 điểm; trả lời câu hỏi tối đa 30 điểm.\n"
+    "Điểm chung cuộc = 30% điểm sơ khảo + 70% điểm chung khảo.\n"
+    "Giám khảo không chấm sáng kiến của đơn vị mình hoặc của người cùng viết sáng kiến với mình."
 )
 
+# (author, title, co-authors, preliminary points per criterion: Tính mới /30, Tính khả thi
+# /25, Hiệu quả /30, Khả năng nhân rộng /15). The UBND phường Tuy Hòa submission reaches the
+# final, so the demo judge of that unit sits on a panel that never shows it to her.
 DEMO_FINAL_SUBMISSIONS = [
     ("thisinh1@demo.vn", "Một cửa lưu động cho người cao tuổi tại tổ dân phố",
-     ["Nguyễn Văn Hùng, UBND phường Buôn Ma Thuột"], (9, 8, 9, 8)),
-    ("thisinh2@demo.vn", "Ký số hồ sơ cấp phép hành nghề y, dược tư nhân", [], (8, 9, 8, 9)),
+     ["Nguyễn Văn Hùng, UBND phường Buôn Ma Thuột"], (27, 21.5, 26, 13)),
+    ("thisinh2@demo.vn", "Ký số hồ sơ cấp phép hành nghề y, dược tư nhân", [],
+     (20, 18, 21.5, 10)),
     ("thisinh3@demo.vn", "Bản đồ số các điểm tiếp nhận hồ sơ thủ tục hành chính",
-     ["Trần Thị Lan, UBND phường Tuy Hòa", "Lê Văn Minh"], (6, 7, 6, 6)),
+     ["Trần Thị Lan, UBND phường Tuy Hòa", "Lê Văn Minh"], (24, 20, 24.5, 12)),
 ]
-DEMO_JUDGES = ("giamkhao@demo.vn", "giamkhao2@demo.vn")
+DEMO_JUDGES = ("giamkhao@demo.vn", "giamkhao2@demo.vn", "giamkhao3@demo.vn")
+
+
+def _points_criteria(rows) -> list[Criterion]:
+    return [Criterion(name=n, description=d, weight=points, max_points=points,
+                      bands=scoring.bands_to_json(scoring.check_bands(
+                          scoring.parse_bands(bands), points)), position=i)
+            for i, (n, d, points, bands) in enumerate(rows)]
 
 
 def load_demo_two_rounds(session: Session) -> InitiativeCall | None:
-    """A closed call whose preliminary round is scored by the demo judges and whose two best
-    submissions are in the final, the first already scored by one judge. Skipped without the
-    demo judges; idempotent."""
-    judges = [session.scalar(select(User.id).where(User.email == e)) for e in DEMO_JUDGES]
+    """A closed call scored in points in both rounds: each submission reviewed by two demo
+    judges not conflicted with it, the two best in the final (whose panel has the three demo
+    judges; the one of UBND phường Tuy Hòa never sees that unit's finalist), the first team
+    already scored by one judge. Skipped without the demo judges; idempotent."""
+    from .finals import default_final_criteria
+    from .judging import conflict_map
+
+    judges = [session.scalar(select(User).where(User.email == e)) for e in DEMO_JUDGES]
     if None in judges:
         return None
     if session.scalar(select(InitiativeCall.id).where(
@@ -139,13 +155,13 @@ def load_demo_two_rounds(session: Session) -> InitiativeCall | None:
         title=DEMO_FINAL_CALL_TITLE, description=DEMO_FINAL_TEXT,
         submission_deadline=now - timedelta(days=40), review_deadline=now - timedelta(days=10),
         fields=list(rules.REFORM_FIELDS), judges_per_submission=2, created_at=now,
-        criteria=[Criterion(name=n, description=d, weight=w, scale=s, position=i)
-                  for i, (n, d, w, s) in enumerate(DEFAULT_CRITERIA)])
+        scoring=scoring.POINTS, third_judge_gap=DEMO_THIRD_JUDGE_GAP,
+        criteria=_points_criteria(DEFAULT_POINT_CRITERIA))
     session.add(call)
     session.flush()
-    criteria = rubric(call)
+    criteria = list(call.criteria)
     scored: list[tuple[int, float]] = []
-    for email, title, co_authors, marks in DEMO_FINAL_SUBMISSIONS:
+    for index, (email, title, co_authors, marks) in enumerate(DEMO_FINAL_SUBMISSIONS):
         author_id = session.scalar(select(User.id).where(User.email == email))
         if author_id is None:
             continue
@@ -159,26 +175,30 @@ def load_demo_two_rounds(session: Session) -> InitiativeCall | None:
             updated_at=now - timedelta(days=45))
         session.add(item)
         session.flush()
+        barred = conflict_map(session, [item], judges)[item.id]
+        turn = judges[index % len(judges):] + judges[:index % len(judges)]
+        panel = [j for j in turn if j.id not in barred][:call.judges_per_submission]
         totals = []
-        for shift, judge_id in enumerate(judges):
-            scores = {c.id: max(0, min(10, m - shift)) for c, m in zip(criteria, marks,
-                                                                       strict=True)}
-            total = rules.review_total(criteria, scores)
+        for shift, judge in enumerate(panel):
+            scores = {str(c.id): max(0.0, min(c.max_points, m - shift))
+                      for c, m in zip(criteria, marks, strict=True)}
+            total = float(sum(scores.values()))
             totals.append(total)
-            session.add(ReviewAssignment(initiative_id=item.id, judge_id=judge_id,
+            session.add(ReviewAssignment(initiative_id=item.id, judge_id=judge.id,
                                          automatic=True, assigned_at=now - timedelta(days=39)))
-            session.add(Review(initiative_id=item.id, judge_id=judge_id,
-                               scores={str(k): v for k, v in scores.items()}, total=total,
-                               comment="Giải pháp thiết thực, có thể nhân rộng.",
+            session.add(Review(initiative_id=item.id, judge_id=judge.id, scores=scores,
+                               total=total, comment="Giải pháp thiết thực, có thể nhân rộng.",
                                submitted_at=now - timedelta(days=20),
                                updated_at=now - timedelta(days=20)))
         scored.append((item.id, round(sum(totals) / len(totals), 2)))
     final = FinalRound(
         call_id=call.id, title="Chung khảo Hội thi sáng kiến CCHC năm 2025",
         presentation_minutes=10, questions_minutes=5, preliminary_weight=30, final_weight=70,
-        judge_ids=sorted(judges), created_at=now,
-        criteria=[FinalCriterion(name=n, description=d, weight=w, scale=s, position=i)
-                  for i, (n, d, w, s) in enumerate(DEFAULT_FINAL_CRITERIA)])
+        judge_ids=sorted(j.id for j in judges), created_at=now, scoring=scoring.POINTS,
+        criteria=[FinalCriterion(name=spec.name, description=spec.description,
+                                 weight=spec.max_points, max_points=spec.max_points, bands=[],
+                                 position=i)
+                  for i, spec in enumerate(default_final_criteria())])
     session.add(final)
     best = dict(scored)
     for position, initiative_id in enumerate(select_finalists(scored, TOP_N, 2), start=1):
@@ -188,11 +208,9 @@ def load_demo_two_rounds(session: Session) -> InitiativeCall | None:
     session.flush()
     if final.finalists:
         first = final.finalists[0]
-        marks = {c.id: 9 for c in final.criteria}
-        crit = [rules.Criterion(c.id, c.weight, c.scale_min, c.scale_max) for c in final.criteria]
-        session.add(FinalScore(finalist_id=first.id, judge_id=judges[0],
-                               scores={str(k): v for k, v in marks.items()},
-                               total=rules.review_total(crit, marks),
+        marks = {str(c.id): c.max_points * 0.85 // 0.5 * 0.5 for c in final.criteria}
+        session.add(FinalScore(finalist_id=first.id, judge_id=judges[0].id, scores=marks,
+                               total=float(sum(marks.values())),
                                comment="Trình bày rõ ràng, đúng giờ.", submitted_at=now,
                                updated_at=now))
     session.flush()

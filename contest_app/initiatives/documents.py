@@ -1,7 +1,9 @@
 """The decision list of a call (danh sách sáng kiến được công nhận, trao giải) for the
 official decision, as DOCX and XLSX in the house style of the rankings' annex: every
-recognised submission with its award level and, one row each, its author and co-authors with
-their unit. The public results page reads the same rows.
+recognised submission with its award level, its score in points out of the call's real total
+(for a two-round call the combined result on 100 of those that reached the final) and, one
+row each, its author and co-authors with their unit. The public results page reads the same
+rows.
 
 python-docx and openpyxl are imported only when a file is written."""
 
@@ -14,12 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..exports import Book
+from ..i18n import number_text
 from ..rankings import annex
-from . import cycle, rules
-from .models import Initiative, InitiativeCall
+from . import cycle, finals, rules
+from .models import Initiative, InitiativeCall, Review
 
-HEADER = ["STT", "Tên sáng kiến, giải pháp", "Lĩnh vực", "Kết quả", "Họ và tên", "Vai trò",
-          "Đơn vị công tác"]
+HEADER = ["STT", "Tên sáng kiến, giải pháp", "Lĩnh vực", "Kết quả", "Điểm", "Họ và tên",
+          "Vai trò", "Đơn vị công tác"]
+SUBMISSION_COLUMNS = 5  # the cells written once per submission, merged down its people
 ROLE_TEXT = {cycle.AUTHOR: "Tác giả", cycle.CO_AUTHOR: "Đồng tác giả"}
 ACCEPTED_TEXT = "Công nhận"
 
@@ -39,6 +43,21 @@ class DecisionRow:
     decision: str
     award: str | None
     people: tuple[Person, ...]
+    score: float | None = None
+    score_max: int = 100
+    finalist: bool = False      # reached the final of a two-round call
+    two_rounds: bool = False
+
+    @property
+    def score_text(self) -> str:
+        """"85,15/100", and "(sơ khảo)" for a two-round call's submission that did not reach
+        the final (its score is the preliminary one)."""
+        if self.score is None:
+            return "—"
+        text = f"{number_text(self.score, 2)}/{self.score_max}"
+        if self.two_rounds and not self.finalist:
+            text += " (sơ khảo)"
+        return text
 
     @property
     def result(self) -> str:
@@ -53,14 +72,43 @@ def decision_rows(session: Session, call: InitiativeCall) -> list[DecisionRow]:
                                  Initiative.state == rules.SUBMITTED,
                                  Initiative.decision.in_((rules.AWARDED, rules.ACCEPTED)))
         .options(selectinload(Initiative.author)).order_by(Initiative.id))
+    found = list(found)
+    preliminary = preliminary_scores(session, [i.id for i in found])
+    combined = finals.combined_by_initiative(session, call)
+    two_rounds = finals.final_of(session, call) is not None
     rows = []
     for item in found:
         unit = item.author.unit.name if item.author.unit else ""
         credited = tuple(Person(role, name, place) for role, name, place in cycle.people(
             item.author.full_name, unit, list(item.co_authors or [])))
+        result = combined.get(item.id)
+        if result is not None:
+            score, score_max = result.combined, 100
+        else:
+            score, score_max = preliminary.get(item.id), call.total_max or 100
         rows.append(DecisionRow(item.id, item.title, item.field, item.decision, item.award,
-                                credited))
-    return sorted(rows, key=lambda r: rules.results_order(r.award, r.decision, r.title))
+                                credited, score, score_max, result is not None, two_rounds))
+    return sorted(rows, key=_order)
+
+
+def _order(row: DecisionRow) -> tuple:
+    """Award levels in order, then accepted; within each, finalists first, best score first,
+    then by title."""
+    decided, level, title = rules.results_order(row.award, row.decision, row.title)
+    return (decided, level, not row.finalist, row.score is None,
+            -(row.score if row.score is not None and row.score_max else 0.0)
+            / (row.score_max or 1), title)
+
+
+def preliminary_scores(session: Session, initiative_ids: list[int]) -> dict[int, float]:
+    """The preliminary score of each submission: the mean of its completed reviews' totals
+    (in points out of the call's total), as the organiser's table shows it."""
+    totals: dict[int, list[float]] = {}
+    if initiative_ids:
+        for iid, total in session.execute(select(Review.initiative_id, Review.total).where(
+                Review.initiative_id.in_(initiative_ids))):
+            totals.setdefault(iid, []).append(total)
+    return {iid: round(sum(t) / len(t), 2) for iid, t in totals.items() if t}
 
 
 def _body(rows: Sequence[DecisionRow]) -> list[tuple[int, list[list[object]]]]:
@@ -68,8 +116,8 @@ def _body(rows: Sequence[DecisionRow]) -> list[tuple[int, list[list[object]]]]:
     filled on each, so that a filtered Excel sheet still reads right)."""
     out = []
     for number, row in enumerate(rows, start=1):
-        lines = [[number, row.title, row.field, row.result, p.name, ROLE_TEXT[p.role], p.unit]
-                 for p in row.people]
+        lines = [[number, row.title, row.field, row.result, row.score_text, p.name,
+                  ROLE_TEXT[p.role], p.unit] for p in row.people]
         out.append((number, lines))
     return out
 
@@ -91,7 +139,20 @@ TITLE = "DANH SÁCH SÁNG KIẾN, GIẢI PHÁP ĐƯỢC CÔNG NHẬN, TRAO GIẢ
 SUBTITLE = "(Kèm theo Quyết định số ......./QĐ-....... ngày ...... tháng ...... năm ........)"
 
 
-def decision_docx(heading: annex.Heading, rows: Sequence[DecisionRow]) -> bytes:
+def score_header(call: InitiativeCall, two_rounds: bool) -> str:
+    """The score column's title: the real total of a one-round call, the combined result of a
+    two-round call."""
+    if two_rounds:
+        return "Điểm chung cuộc (trên 100)"
+    return f"Điểm (trên {call.total_max or 100})"
+
+
+def _header(score_title: str | None) -> list[str]:
+    return [score_title if h == "Điểm" and score_title else h for h in HEADER]
+
+
+def decision_docx(heading: annex.Heading, rows: Sequence[DecisionRow],
+                  score_title: str | None = None) -> bytes:
     from docx.shared import Cm
 
     document = annex._document(landscape=True)
@@ -99,10 +160,10 @@ def decision_docx(heading: annex.Heading, rows: Sequence[DecisionRow]) -> bytes:
     if not rows:
         document.add_paragraph("Chưa có sáng kiến nào được công nhận.")
     else:
-        widths = [1.0, 6.0, 3.6, 2.6, 4.2, 2.4, 5.6]
+        widths = [1.0, 5.4, 3.2, 2.4, 2.4, 4.0, 2.2, 5.0]
         table = document.add_table(rows=1, cols=len(HEADER))
         table.style = "Table Grid"
-        for cell, title in zip(table.rows[0].cells, HEADER, strict=True):
+        for cell, title in zip(table.rows[0].cells, _header(score_title), strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(title).bold = True
         for _number, lines in _body(rows):
@@ -113,10 +174,10 @@ def decision_docx(heading: annex.Heading, rows: Sequence[DecisionRow]) -> bytes:
                     first = cells
                 for column, (cell, value) in enumerate(zip(cells, values, strict=True)):
                     # The submission's cells are written once and merged down its people.
-                    cell.text = str(value) if index == 0 or column >= 4 else ""
+                    cell.text = str(value) if index == 0 or column >= SUBMISSION_COLUMNS else ""
             if first is not None and len(lines) > 1:
                 last = table.rows[-1].cells
-                for column in range(4):
+                for column in range(SUBMISSION_COLUMNS):
                     first[column].merge(last[column])
                     first[column].text = str(lines[0][column])
         for row in table.rows:
@@ -130,13 +191,14 @@ def decision_docx(heading: annex.Heading, rows: Sequence[DecisionRow]) -> bytes:
     return annex._save(document)
 
 
-def decision_xlsx(heading: annex.Heading, rows: Sequence[DecisionRow]) -> bytes:
+def decision_xlsx(heading: annex.Heading, rows: Sequence[DecisionRow],
+                  score_title: str | None = None) -> bytes:
     book = Book()
     sheet = book.sheet("Danh sách công nhận")
     annex._xlsx_titles(sheet, heading, TITLE, len(HEADER))
     body = [line for _number, lines in _body(rows) for line in lines]
-    first = annex._xlsx_table(sheet, sheet.max_row + 2, HEADER, body,
-                              [6, 46, 30, 18, 28, 14, 40])
+    first = annex._xlsx_table(sheet, sheet.max_row + 2, _header(score_title), body,
+                              [6, 46, 30, 18, 18, 28, 14, 40])
     after = annex._xlsx_table(sheet, first + 2, SUMMARY_HEADER, summary(rows), None)
     annex._xlsx_signatures(sheet, after + 2)
     return book.save()

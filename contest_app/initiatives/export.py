@@ -18,7 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DECISION_LABELS = {"accepted": _l("Công nhận"), "rejected": _l("Không công nhận"),
                    "awarded": _l("Trao giải")}
 HEADERS = [_l("Mã"), _l("Tên sáng kiến"), _l("Lĩnh vực"), _l("Tác giả"), _l("Đồng tác giả"),
-           _l("Đơn vị"), _l("Số phiếu chấm"), _l("Số phiếu cần"), _l("Điểm trung bình (/100)"),
+           _l("Đơn vị"), _l("Số phiếu chấm"), _l("Số phiếu cần"), None,
            _l("Chênh lệch"), _l("Bất đồng lớn"), _l("Điểm từng giám khảo"), _l("Quyết định"),
            _l("Mức giải")]
 
@@ -31,7 +31,8 @@ def table_xlsx(call: InitiativeCall, rows: list[TableRow]) -> BytesIO:
     layout = sheet.layout
     sheet.append([call.title])
     layout["A1"].font = Font(bold=True)
-    sheet.append([str(h) for h in HEADERS])
+    score = _("Điểm trung bình (/%(n)s)", n=call.total_max or 100)
+    sheet.append([score if h is None else str(h) for h in HEADERS])
     for cell in layout[2]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -12,6 +12,7 @@ from ..accounts.models import User
 from ..clock import now
 from ..extensions import db
 from .models import Initiative, InitiativeCall
+from .scoring import POINTS, bands_from_json
 
 
 class FinalRound(db.Model):
@@ -25,6 +26,7 @@ class FinalRound(db.Model):
         CheckConstraint("questions_minutes BETWEEN 0 AND 120", name="questions_minutes"),
         CheckConstraint("preliminary_weight >= 0 AND final_weight >= 0 "
                         "AND preliminary_weight + final_weight > 0", name="weights"),
+        CheckConstraint("scoring IN ('points', 'weighted')", name="scoring"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("initiative_call.id", ondelete="CASCADE"))
@@ -34,6 +36,9 @@ class FinalRound(db.Model):
     preliminary_weight: Mapped[int] = mapped_column(default=30)
     final_weight: Mapped[int] = mapped_column(default=70)
     judge_ids: Mapped[list] = mapped_column(default=list)
+    # 'points': each criterion out of its maximum, a score is the sum (scoring.py);
+    # 'weighted': the earlier 0-10 / 1-5 scales with weights, on 100.
+    scoring: Mapped[str] = mapped_column(String(10), default=POINTS)
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     call: Mapped[InitiativeCall] = relationship()
@@ -43,12 +48,24 @@ class FinalRound(db.Model):
     finalists: Mapped[list[Finalist]] = relationship(
         order_by="Finalist.position", cascade="all, delete-orphan", back_populates="final")
 
+    @property
+    def in_points(self) -> bool:
+        return self.scoring == POINTS
+
+    @property
+    def total_max(self) -> int:
+        """What a final score totals at most: the sum of the maxima in points, else 100."""
+        if self.in_points:
+            return sum(c.max_points or 0 for c in self.criteria)
+        return 100
+
 
 class FinalCriterion(db.Model):
     __tablename__ = "initiative_final_criterion"
     __table_args__ = (
         CheckConstraint("weight > 0", name="weight_positive"),
         CheckConstraint("scale IN ('0-10', '1-5')", name="scale"),
+        CheckConstraint("max_points IS NULL OR max_points BETWEEN 1 AND 1000", name="max_points"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     final_id: Mapped[int] = mapped_column(
@@ -58,8 +75,15 @@ class FinalCriterion(db.Model):
     description: Mapped[str] = mapped_column(String(1000), default="")
     weight: Mapped[int]
     scale: Mapped[str] = mapped_column(String(5), default="0-10")
+    max_points: Mapped[int | None]
+    # [[low, high, label], ...] from the highest band down (scoring.bands_to_json).
+    bands: Mapped[list] = mapped_column(default=list)
 
     final: Mapped[FinalRound] = relationship(back_populates="criteria")
+
+    @property
+    def band_list(self):
+        return bands_from_json(self.bands)
 
     @property
     def scale_min(self) -> int:
@@ -94,7 +118,8 @@ class Finalist(db.Model):
 
 
 class FinalScore(db.Model):
-    """A final judge's scores ({criterion id: score}) of a finalist, total on 100."""
+    """A final judge's scores ({criterion id: score}) of a finalist; the total is the sum of
+    the points (out of the final's total_max), or on 100 for a weighted rubric."""
 
     __tablename__ = "initiative_final_score"
     __table_args__ = (UniqueConstraint("finalist_id", "judge_id"),)

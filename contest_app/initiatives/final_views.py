@@ -15,7 +15,7 @@ from ..domain import DomainError
 from ..errors import ERRORS
 from ..extensions import db
 from ..security import role_required
-from . import finals, judging
+from . import finals, judging, scoring
 from . import services as svc
 from .forms import FinalForm, PromoteForm, TimerForm, final_score_form_class
 
@@ -30,11 +30,15 @@ def _judge_choices(form: FinalForm) -> None:
 
 
 def _fill(form: FinalForm, final) -> None:
-    rows = ([(c.name, c.description, c.weight, c.scale) for c in final.criteria] if final
-            else finals.DEFAULT_FINAL_CRITERIA)
-    for entry, (name, description, weight, scale) in zip(form.criteria, rows, strict=False):
-        entry.form.name.data, entry.form.description.data = name, description
-        entry.form.weight.data, entry.form.scale.data = weight, scale
+    rows = ([finals._spec(c) for c in final.criteria] if final
+            else finals.default_final_criteria())
+    if final is None:
+        form.scoring.data = scoring.POINTS
+    for entry, spec in zip(form.criteria, rows, strict=False):
+        entry.form.name.data, entry.form.description.data = spec.name, spec.description
+        entry.form.weight.data, entry.form.scale.data = spec.weight, spec.scale
+        entry.form.max_points.data = spec.max_points
+        entry.form.bands.data = scoring.bands_text(spec.bands)
 
 
 @bp.route(f"{ADMIN}/dot/<int:call_id>/chung-khao", methods=["GET", "POST"])
@@ -52,7 +56,7 @@ def settings(call_id: int):
         data = finals.FinalData(
             form.title.data.strip(), form.presentation_minutes.data, form.questions_minutes.data,
             form.preliminary_weight.data, form.final_weight.data, form.criteria_data(),
-            list(form.judge_ids.data))
+            list(form.judge_ids.data), form.scoring.data)
         try:
             final = finals.save_final(db.session, current_user.id, call, final, data)
         except DomainError as err:
@@ -62,12 +66,17 @@ def settings(call_id: int):
         else:
             db.session.commit()
             flash(_("Đã lưu vòng chung khảo."), "success")
+            if finals.panel_conflicts(db.session, final):
+                flash(_("Có giám khảo xung đột lợi ích với đội thi; họ sẽ không thấy và không "
+                        "chấm đội đó (xem danh sách bên dưới)."), "warning")
             return redirect(url_for(".settings", call_id=call.id))
     status = 422 if request.method == "POST" else 200
     result = finals.results(db.session, final) if final else []
+    conflicts = finals.panel_conflicts(db.session, final) if final else []
     return render_template("initiatives/admin_final.html", call=call, final=final, form=form,
-                           results=result, locked=final is not None and finals.has_scores(
-                               db.session, final)), status
+                           results=result, conflicts=conflicts,
+                           locked=final is not None and finals.has_scores(db.session, final)
+                           ), status
 
 
 @bp.route(f"{ADMIN}/dot/<int:call_id>/chung-khao/chon", methods=["GET", "POST"])
@@ -123,7 +132,8 @@ def team(finalist_id: int):
     panel = finals.panel(db.session, final)
     return render_template("initiatives/final_team.html", finalist=finalist, final=final,
                            timer=finals.timer_state(finalist, clock.now()),
-                           scores=scores, panel=panel)
+                           scores=scores, panel=panel,
+                           barred=finals.final_conflicts(db.session, final).get(finalist.id, {}))
 
 
 @bp.route(f"{ADMIN}/chung-khao/doi/<int:finalist_id>/dong-ho", methods=["POST"])
@@ -146,6 +156,7 @@ def timer_json(finalist_id: int):
     finalist = finals.get_finalist(db.session, finalist_id)
     if not current_user.has_role(ROLE_ORGANISER):
         finals.ensure_panel(finalist.final, current_user.id)
+        finals.ensure_not_conflicted(db.session, finalist, current_user.id)
     response = jsonify(finals.timer_state(finalist, clock.now()))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -159,9 +170,11 @@ def timer_json(finalist_id: int):
 def judge_teams(final_id: int):
     final = finals.get_final(db.session, final_id)
     finals.ensure_panel(final, current_user.id)
-    done = {f.id for f in final.finalists
+    teams = finals.visible_finalists(db.session, final, current_user.id)
+    done = {f.id for f in teams
             if finals.own_score(db.session, f, current_user.id) is not None}
-    return render_template("initiatives/judge_final_list.html", final=final, done=done)
+    return render_template("initiatives/judge_final_list.html", final=final, teams=teams,
+                           done=done)
 
 
 @bp.route("/giam-khao/chung-khao/doi/<int:finalist_id>", methods=["GET", "POST"])
@@ -170,9 +183,10 @@ def judge_score(finalist_id: int):
     finalist = finals.get_finalist(db.session, finalist_id)
     final = finalist.final
     finals.ensure_panel(final, current_user.id)
+    finals.ensure_not_conflicted(db.session, finalist, current_user.id)
     criteria = list(final.criteria)
     own = finals.own_score(db.session, finalist, current_user.id)
-    form = final_score_form_class(criteria)()
+    form = final_score_form_class(criteria, final.in_points)()
     if request.method == "GET" and own is not None:
         for c in criteria:
             getattr(form, f"c{c.id}").data = own.scores.get(str(c.id))

@@ -16,18 +16,39 @@ from ..accounts.models import User
 from ..domain import NotFound, ValidationFailed
 from ..lazytext import _l
 from ..organiser.models import record
-from . import cycle, judging, rules
+from . import cycle, judging, rules, scoring
 from .final_models import FinalCriterion, Finalist, FinalRound, FinalScore
 from .models import InitiativeCall
 
+# The default rubric of a final, in points summing to 100: (name, description, max points).
 DEFAULT_FINAL_CRITERIA = [
-    ("Nội dung, tính mới của giải pháp", "Trình bày rõ vấn đề, giải pháp và điểm mới.", 40,
-     "0-10"),
-    ("Hiệu quả, khả năng nhân rộng", "Kết quả đã đạt, khả năng áp dụng ở nơi khác.", 30,
-     "0-10"),
-    ("Trình bày và trả lời câu hỏi", "Đúng giờ, mạch lạc; trả lời đúng trọng tâm câu hỏi của "
-     "Ban Giám khảo.", 30, "0-10"),
+    ("Nội dung", "Trình bày rõ vấn đề, giải pháp, điểm mới và hiệu quả của sáng kiến.", 40),
+    ("Trình bày", "Đúng giờ, mạch lạc, dễ hiểu.", 30),
+    ("Trả lời câu hỏi", "Trả lời đúng trọng tâm câu hỏi của Ban Giám khảo.", 30),
 ]
+
+
+@dataclass(frozen=True)
+class FinalCriterionSpec:
+    """One line of a final's rubric: in points (max_points, optional bands) or weighted
+    (weight and scale)."""
+
+    name: str
+    description: str = ""
+    weight: int = 1
+    scale: str = "0-10"
+    max_points: int | None = None
+    bands: tuple[scoring.Band, ...] = ()
+
+    def key(self, in_points: bool) -> tuple:
+        if in_points:
+            return (self.name, self.description, self.max_points, tuple(self.bands))
+        return (self.name, self.description, self.weight, self.scale)
+
+
+def default_final_criteria() -> list[FinalCriterionSpec]:
+    return [FinalCriterionSpec(n, d, weight=p, max_points=p) for n, d, p in
+            DEFAULT_FINAL_CRITERIA]
 
 
 @dataclass
@@ -37,8 +58,9 @@ class FinalData:
     questions_minutes: int
     preliminary_weight: int
     final_weight: int
-    criteria: list[tuple[str, str, int, str]]
+    criteria: list[FinalCriterionSpec]
     judge_ids: list[int]
+    scoring: str = scoring.POINTS
 
 
 def final_of(session: Session, call: InitiativeCall) -> FinalRound | None:
@@ -65,22 +87,39 @@ def has_scores(session: Session, final: FinalRound) -> bool:
         Finalist.final_id == final.id).limit(1)) is not None
 
 
+def _spec(c: FinalCriterion) -> FinalCriterionSpec:
+    return FinalCriterionSpec(c.name, c.description, c.weight, c.scale, c.max_points,
+                              c.band_list)
+
+
 def save_final(session: Session, actor_id: int, call: InitiativeCall, final: FinalRound | None,
                data: FinalData) -> FinalRound:
-    """Create or update the call's final; its rubric cannot change once a score exists."""
+    """Create or update the call's final; its rubric cannot change once a score exists.
+    Judges conflicted with a finalist may sit on the panel (they never see or score that
+    team): `panel_conflicts` tells the organiser who they are."""
     cycle.check_final_settings(data.presentation_minutes, data.questions_minutes,
                                data.preliminary_weight, data.final_weight)
+    if data.scoring not in scoring.SCORING_MODES:
+        raise ValidationFailed(scoring=_l("Lựa chọn không hợp lệ."))
     if not data.criteria:
         raise ValidationFailed(criteria=_l("Cần ít nhất một tiêu chí chấm điểm."))
+    in_points = data.scoring == scoring.POINTS
+    if in_points:
+        for spec in data.criteria:
+            if not spec.max_points or not 1 <= spec.max_points <= scoring.MAX_POINTS_LIMIT:
+                raise ValidationFailed(criteria=_l("Hãy nhập điểm tối đa của mỗi tiêu chí."))
+            scoring.check_bands(spec.bands, spec.max_points)
     known = {j.id for j in judging.judges(session)}
     if not data.judge_ids or set(data.judge_ids) - known:
         raise ValidationFailed(judge_ids=_l("Hãy chọn ít nhất một giám khảo chung khảo."))
     created = final is None
     if final is None:
-        final = FinalRound(call_id=call.id, title=data.title)
+        final = FinalRound(call_id=call.id, title=data.title, scoring=data.scoring)
         session.add(final)
-    current = [(c.name, c.description, c.weight, c.scale) for c in final.criteria]
-    if current != list(data.criteria) and not created and has_scores(session, final):
+    current = [_spec(c).key(final.in_points) for c in final.criteria]
+    wanted = [spec.key(in_points) for spec in data.criteria]
+    changed = current != wanted or final.scoring != data.scoring
+    if changed and not created and has_scores(session, final):
         raise rules.RubricLocked()
     final.title = data.title
     final.presentation_minutes = data.presentation_minutes
@@ -88,19 +127,68 @@ def save_final(session: Session, actor_id: int, call: InitiativeCall, final: Fin
     final.preliminary_weight = data.preliminary_weight
     final.final_weight = data.final_weight
     final.judge_ids = sorted(set(data.judge_ids))
-    if current != list(data.criteria):
+    final.scoring = data.scoring
+    if changed or created:
         final.criteria.clear()
         session.flush()
-        for position, (name, description, weight, scale) in enumerate(data.criteria):
-            final.criteria.append(FinalCriterion(name=name, description=description,
-                                                 weight=weight, scale=scale, position=position))
+        for position, spec in enumerate(data.criteria):
+            final.criteria.append(FinalCriterion(
+                name=spec.name, description=spec.description,
+                weight=spec.max_points if in_points else spec.weight,
+                scale=spec.scale if spec.scale in ("0-10", "1-5") else "0-10",
+                max_points=spec.max_points if in_points else None,
+                bands=scoring.bands_to_json(scoring.check_bands(spec.bands, spec.max_points))
+                if in_points else [], position=position))
     session.flush()
     record(actor_id, "initiative_final.save", call, after={
         "final_id": final.id, "minutes": [final.presentation_minutes, final.questions_minutes],
-        "weights": [final.preliminary_weight, final.final_weight],
-        "judges": final.judge_ids, "criteria": [[c.name, c.weight, c.scale]
-                                                for c in final.criteria]})
+        "weights": [final.preliminary_weight, final.final_weight], "scoring": final.scoring,
+        "judges": final.judge_ids,
+        "criteria": [[c.name, c.max_points if final.in_points else c.weight, c.scale]
+                     for c in final.criteria]})
     return final
+
+
+# --- Conflicts ------------------------------------------------------------------------------
+
+
+def final_conflicts(session: Session, final: FinalRound,
+                    judge_rows: list[User] | None = None) -> dict[int, dict[int, str]]:
+    """{finalist id: {judge id: reason}}: the panel judges (or `judge_rows`) who may not see
+    or score a finalist, by the same rules as the preliminary round (author, same unit,
+    co-author, declared conflict; conflicts.py)."""
+    if judge_rows is None:
+        judge_rows = panel(session, final)
+    by_initiative = judging.conflict_map(session, [f.initiative for f in final.finalists],
+                                         judge_rows)
+    return {f.id: by_initiative.get(f.initiative_id, {}) for f in final.finalists}
+
+
+def panel_conflicts(session: Session, final: FinalRound) -> list[tuple[User, Finalist, str]]:
+    """(judge, finalist, reason) for every conflicted pair on the panel, for the organiser's
+    warning: such a judge is left out of that team's scoring."""
+    judges_by_id = {j.id: j for j in panel(session, final)}
+    out = []
+    for finalist in final.finalists:
+        for judge_id, reason in final_conflicts(session, final).get(finalist.id, {}).items():
+            if judge_id in judges_by_id:
+                out.append((judges_by_id[judge_id], finalist, reason))
+    return out
+
+
+def visible_finalists(session: Session, final: FinalRound, judge_id: int) -> list[Finalist]:
+    """The teams a panel judge sees and scores: every finalist they are not conflicted with."""
+    judge = session.get(User, judge_id)
+    if judge is None:
+        return []
+    barred = final_conflicts(session, final, [judge])
+    return [f for f in final.finalists if judge_id not in barred.get(f.id, {})]
+
+
+def ensure_not_conflicted(session: Session, finalist: Finalist, judge_id: int) -> None:
+    """A conflicted judge never sees a team: the page answers as if it did not exist."""
+    if finalist not in visible_finalists(session, finalist.final, judge_id):
+        raise NotFound()
 
 
 # --- Promotion ------------------------------------------------------------------------------
@@ -228,22 +316,40 @@ def final_rubric(final: FinalRound) -> list[rules.Criterion]:
     return [rules.Criterion(c.id, c.weight, c.scale_min, c.scale_max) for c in final.criteria]
 
 
+def final_points_rubric(final: FinalRound) -> list[scoring.PointsCriterion]:
+    return [scoring.PointsCriterion(c.id, c.max_points or c.weight, c.band_list)
+            for c in final.criteria]
+
+
+def score_total(final: FinalRound, scores: dict[int, object]) -> tuple[float, dict]:
+    """A final score's total and the scores as stored: the sum of points (multiples of 0.5
+    up to each maximum), or the weighted mean on 100 (whole numbers on each scale)."""
+    if final.in_points:
+        criteria = final_points_rubric(final)
+        total = scoring.points_total(criteria, scores)
+        return total, {str(c.id): float(scores[c.id]) for c in criteria}
+    weighted = final_rubric(final)
+    for c in weighted:
+        value = scores.get(c.id)
+        if value is not None and scoring.scale_problem(value, c.scale_min, c.scale_max):
+            raise rules.InvalidScores(**{str(c.id): "out_of_range"})
+    whole = {c.id: int(scores[c.id]) for c in weighted if scores.get(c.id) is not None}
+    return rules.review_total(weighted, whole), {str(c.id): whole[c.id] for c in weighted}
+
+
 def save_score(session: Session, judge_id: int, finalist: Finalist,
-               scores: dict[int, int | None], comment: str, now: datetime) -> FinalScore:
-    """Create or update a panel judge's score of a finalist (not for their own submission or
-    one from their unit); refused once the call's results are published."""
+               scores: dict[int, object], comment: str, now: datetime) -> FinalScore:
+    """Create or update a panel judge's score of a finalist (never one they are conflicted
+    with: their own, their unit's, a co-author's, or a declared conflict); refused once the
+    call's results are published."""
     final = finalist.final
     ensure_panel(final, judge_id)
     if final.call.published:
         raise rules.ResultsPublished()
     initiative = finalist.initiative
-    judge = session.get(User, judge_id)
-    if initiative.author_id == judge_id or (
-            judge.unit_id is not None and judge.unit_id == initiative.author.unit_id):
+    if judging.judge_conflict(session, initiative, judge_id):
         raise rules.JudgeNotEligible()
-    criteria = final_rubric(final)
-    total = rules.review_total(criteria, scores)
-    clean = {str(c.id): int(scores[c.id]) for c in criteria}
+    total, clean = score_total(final, scores)
     row = own_score(session, finalist, judge_id)
     before = {"total": row.total} if row else None
     if row is None:
@@ -270,9 +376,14 @@ class FinalResult:
     combined: float | None
 
 
+def preliminary_max(final: FinalRound) -> int:
+    return final.call.total_max or 100
+
+
 def results(session: Session, final: FinalRound) -> list[FinalResult]:
     """Finalists with their preliminary score, the mean of the panel's scores, and the
-    combined result, best first."""
+    combined result on 100 (each round brought to 100 from its maximum first), best first.
+    A team expects a score from every panel judge not conflicted with it."""
     totals: dict[int, list[float]] = {}
     ids = [f.id for f in final.finalists]
     if ids:
@@ -280,14 +391,27 @@ def results(session: Session, final: FinalRound) -> list[FinalResult]:
                 select(FinalScore.finalist_id, FinalScore.total)
                 .where(FinalScore.finalist_id.in_(ids))):
             totals.setdefault(finalist_id, []).append(total)
+    barred = final_conflicts(session, final) if ids else {}
+    panel_ids = set(final.judge_ids or [])
     out = []
     for finalist in final.finalists:
         mine = totals.get(finalist.id, [])
         mean = round(sum(mine) / len(mine), 2) if mine else None
+        expected = len(panel_ids - set(barred.get(finalist.id, {})))
         out.append(FinalResult(
-            finalist, finalist.preliminary_score, mean, len(mine), len(final.judge_ids or []),
+            finalist, finalist.preliminary_score, mean, len(mine), expected,
             cycle.combined_score(finalist.preliminary_score, mean, final.preliminary_weight,
-                                 final.final_weight)))
+                                 final.final_weight, preliminary_max(final),
+                                 final.total_max or 100)))
     out.sort(key=lambda r: cycle.final_rank_key(r.combined, r.final, r.preliminary,
                                                 r.finalist.id))
     return out
+
+
+def combined_by_initiative(session: Session, call: InitiativeCall) -> dict[int, FinalResult]:
+    """{initiative id: its final result} for a two-round call (empty without a final)."""
+    final = final_of(session, call)
+    if final is None:
+        return {}
+    return {r.finalist.initiative_id: r for r in results(session, final)}
+

@@ -311,6 +311,7 @@ class FinalForm(FlaskForm):
     final_weight = IntegerField(_l("Trọng số điểm chung khảo (%)"), default=70,
                                 validators=[InputRequired(REQUIRED),
                                             NumberRange(min=0, max=100)])
+    scoring = SelectField(_l("Cách chấm điểm"), choices=SCORING_CHOICES, default=scoring.POINTS)
     judge_ids = SelectMultipleField(_l("Ban Giám khảo chung khảo"), coerce=int,
                                     widget=widgets.ListWidget(prefix_label=False),
                                     option_widget=widgets.CheckboxInput())
@@ -324,14 +325,42 @@ class FinalForm(FlaskForm):
         if not field.data:
             raise ValidationError(_("Hãy chọn ít nhất một giám khảo chung khảo."))
 
-    def criteria_data(self) -> list[tuple[str, str, int, str]]:
-        return [(e.form.name.data.strip(), (e.form.description.data or "").strip(),
-                 e.form.weight.data or 1, e.form.scale.data)
-                for e in self.criteria if (e.form.name.data or "").strip()]
+    def criteria_data(self) -> list:
+        """The named rubric lines (finals.FinalCriterionSpec values); bands that cannot be
+        read are left out here and reported by `validate_criteria`."""
+        from .finals import FinalCriterionSpec
+
+        rows = []
+        for e in self.criteria:
+            name = (e.form.name.data or "").strip()
+            if not name:
+                continue
+            try:
+                bands = scoring.parse_bands(e.form.bands.data)
+            except scoring.InvalidBands:
+                bands = ()
+            rows.append(FinalCriterionSpec(name, (e.form.description.data or "").strip(),
+                                           e.form.weight.data or 1, e.form.scale.data,
+                                           e.form.max_points.data, bands))
+        return rows
 
     def validate_criteria(self, field) -> None:
         if not self.criteria_data():
             raise ValidationError(_("Cần ít nhất một tiêu chí chấm điểm."))
+        if self.scoring.data != scoring.POINTS:
+            return
+        for e in self.criteria:
+            name = (e.form.name.data or "").strip()
+            if not name:
+                continue
+            if not e.form.max_points.data:
+                raise ValidationError(_("Hãy nhập điểm tối đa của tiêu chí “%(name)s”.",
+                                        name=name))
+            try:
+                scoring.check_bands(scoring.parse_bands(e.form.bands.data),
+                                    e.form.max_points.data)
+            except scoring.InvalidBands as err:
+                raise ValidationError(band_error(name, err)) from None
 
 
 class PromoteForm(FlaskForm):
@@ -358,14 +387,14 @@ class TimerForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
 
 
-def final_score_form_class(criteria) -> type[FlaskForm]:
-    """The tablet form of the final: one required score per criterion (c<id>), a comment."""
+def final_score_form_class(criteria, in_points: bool = False) -> type[FlaskForm]:
+    """The tablet form of the final: one required score per criterion (c<id>) in points (0 to
+    its maximum, steps of 0.5, "6,5" accepted) or on its weighted scale, and a comment."""
     attrs = {}
     for c in criteria:
-        attrs[f"c{c.id}"] = IntegerField(
-            c.name, validators=[InputRequired(_l("Vui lòng chấm tiêu chí này.")),
-                                NumberRange(min=c.scale_min, max=c.scale_max,
-                                            message=_l("Điểm phải từ %(min)s đến %(max)s."))])
+        check = (_points_validator(c.max_points or c.weight) if in_points
+                 else _scale_validator(c.scale_min, c.scale_max))
+        attrs[f"c{c.id}"] = ScoreField(c.name, validators=[check])
     attrs["comment"] = TextAreaField(_l("Nhận xét (không bắt buộc)"),
                                      validators=[Optional(), Length(max=5000)])
     return type("FinalScoreForm", (FlaskForm,), attrs)

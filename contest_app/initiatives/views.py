@@ -19,7 +19,7 @@ from .. import clock
 from ..domain import DomainError, ValidationFailed
 from ..extensions import db
 from ..storage import send_upload
-from . import cycle, documents, judging, rules
+from . import cycle, documents, finals, judging, rules
 from . import files as filestore
 from . import services as svc
 from .forms import InitiativeForm, file_error, upload_checks
@@ -226,4 +226,7 @@ def download(file_id: int):
 def results(call_id: int):
     call = svc.get_call(db.session, call_id)
     rows = documents.decision_rows(db.session, call) if call.published else []
-    return render_template("initiatives/results.html", call=call, rows=rows)
+    final = finals.final_of(db.session, call) if call.published else None
+    standings = finals.results(db.session, final) if final else []
+    return render_template("initiatives/results.html", call=call, rows=rows, final=final,
+                           standings=standings)

@@ -159,10 +159,11 @@ def test_live_final_scoring_with_the_timer_on_a_tablet(app, browser, live_server
                               comment="Tốt"))
         final = FinalRound(call_id=call.id, title="Chung khảo hai vòng", presentation_minutes=10,
                            questions_minutes=5, preliminary_weight=30, final_weight=70,
-                           judge_ids=[judge.id],
-                           criteria=[FinalCriterion(name="Trình bày", weight=60, position=0),
+                           judge_ids=[judge.id], scoring="points",
+                           criteria=[FinalCriterion(name="Trình bày", weight=60, max_points=60,
+                                                    position=0),
                                      FinalCriterion(name="Trả lời câu hỏi", weight=40,
-                                                    position=1)])
+                                                    max_points=40, position=1)])
         final.finalists.append(Finalist(initiative_id=item.id, position=1,
                                         preliminary_score=90.0))
         db.session.add(final)
@@ -201,17 +202,18 @@ def test_live_final_scoring_with_the_timer_on_a_tablet(app, browser, live_server
         # No horizontal scrolling at tablet width.
         assert tablet.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
-        tablet.get_by_label(re.compile("Trình bày")).fill("9")
+        # Points as the rules print them, in steps of 0,5 (the server also reads "54,5").
+        tablet.get_by_label(re.compile("Trình bày")).fill("54.5")
         tablet.get_by_role("button", name="Lưu điểm").click()
         expect(tablet.get_by_text("Vui lòng chấm tiêu chí này.")).to_be_visible()
-        tablet.get_by_label(re.compile("Trả lời câu hỏi")).fill("8")
+        tablet.get_by_label(re.compile("Trả lời câu hỏi")).fill("31.5")
         tablet.get_by_role("button", name="Lưu điểm").click()
         expect(tablet.get_by_text("Đã lưu điểm chung khảo của đội.")).to_be_visible()
         tablet.goto(f"/giam-khao/chung-khao/{final_id}")
         expect(tablet.locator("#final-progress")).to_have_text("1/1 đội đã chấm")
 
         desk.reload()
-        expect(desk.locator("#panel-scores")).to_contain_text("86,00")  # 0.6*90 + 0.4*80
+        expect(desk.locator("#panel-scores")).to_contain_text("86,00")  # 54,5 + 31,5 of 100
         assert violations(desk) == []
     finally:
         for c in contexts:

@@ -43,7 +43,7 @@ def test_demo_call_is_open_with_three_submissions_and_idempotent(app, clock) -> 
             InitiativeCall.title == DEMO_FINAL_CALL_TITLE))
         assert two_rounds.submission_deadline < clock.now()
         final = db.session.scalar(select(FinalRound))
-        assert final.call_id == two_rounds.id and len(final.judge_ids) == 2
+        assert final.call_id == two_rounds.id and len(final.judge_ids) == 3
         assert db.session.scalar(select(func.count(Finalist.id))) == 2
         assert db.session.scalar(select(func.count(FinalScore.id))) == 1
         results = finals.results(db.session, final)
@@ -91,3 +91,53 @@ def test_demo_call_page_shows_the_points_rubric(app, client) -> None:
     page = client.get(f"/sang-kien/dot/{call_id}").get_data(as_text=True)
     assert "Điểm tối đa" in page and "27–30: Hoàn toàn mới" in page
     assert "tối đa 25 điểm" in page  # the rules text of the call
+
+
+def test_demo_two_rounds_score_in_points_and_keep_the_conflicted_judge_away(app, clock) -> None:
+    from contest_app.accounts.models import User
+    from contest_app.initiatives.models import Review
+
+    with app.app_context():
+        load_users(db.session, load_units(db.session))
+        load_demo_initiatives(db.session)
+        db.session.commit()
+        call = db.session.scalar(select(InitiativeCall).where(
+            InitiativeCall.title == DEMO_FINAL_CALL_TITLE))
+        # Sơ khảo in points as the rules text says, out of 100.
+        assert call.scoring == "points" and call.total_max == 100
+        assert [c.max_points for c in call.criteria] == [30, 25, 30, 15]
+        assert "tối đa 30 điểm" in call.description
+        final = finals.final_of(db.session, call)
+        # Chung khảo in points too: Nội dung 40, Trình bày 30, Trả lời câu hỏi 30.
+        assert final.in_points and final.total_max == 100
+        assert [(c.name, c.max_points) for c in final.criteria] == [
+            ("Nội dung", 40), ("Trình bày", 30), ("Trả lời câu hỏi", 30)]
+        judge = db.session.scalar(select(User).where(User.email == "giamkhao3@demo.vn"))
+        assert judge.id in final.judge_ids
+        own_unit = [i.id for i in db.session.scalars(select(Initiative).where(
+            Initiative.call_id == call.id)) if i.author.unit_id == judge.unit_id]
+        assert len(own_unit) == 1
+        # Never assigned, never reviewed in the preliminary round...
+        assert db.session.scalar(select(func.count(ReviewAssignment.id)).where(
+            ReviewAssignment.initiative_id == own_unit[0],
+            ReviewAssignment.judge_id == judge.id)) == 0
+        assert db.session.scalar(select(func.count(Review.id)).where(
+            Review.initiative_id == own_unit[0], Review.judge_id == judge.id)) == 0
+        # ...though she reviews others; reviews are sums of points.
+        assert db.session.scalar(select(func.count(Review.id)).where(
+            Review.judge_id == judge.id)) >= 1
+        for review in db.session.scalars(select(Review).join(Initiative).where(
+                Initiative.call_id == call.id)):
+            assert review.total == sum(review.scores.values()) <= 100
+        # The unit's submission reached the final; its panel judge of that unit never sees it.
+        finalist_ids = {f.initiative_id for f in final.finalists}
+        assert own_unit[0] in finalist_ids
+        visible = {f.initiative_id for f in finals.visible_finalists(db.session, final,
+                                                                     judge.id)}
+        assert own_unit[0] not in visible and visible == finalist_ids - {own_unit[0]}
+        results = finals.results(db.session, final)
+        scored = results[0]
+        assert scored.final == 85.0  # 34 + 25,5 + 25,5 of 100
+        assert scored.combined == round(0.3 * scored.preliminary + 0.7 * 85.0, 2)
+        barred = next(r for r in results if r.finalist.initiative_id == own_unit[0])
+        assert barred.expected == 2  # the conflicted judge is not expected to score it

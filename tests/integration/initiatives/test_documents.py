@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from contest_app.extensions import db
-from contest_app.initiatives.models import InitiativeCall
+from contest_app.initiatives.models import InitiativeCall, Review
 from contest_app.organiser.models import AuditEvent
 
 from .conftest import AUTHOR_NAME, AUTHOR_UNIT, make_initiative, post
@@ -21,8 +21,12 @@ CO_AUTHORS = ["Phạm Thị Hoa, Văn phòng HĐND và UBND huyện", "Võ Văn 
 def _decided(app, world, clock, publish: bool = True) -> None:
     with app.app_context():
         now = clock.now()
-        make_initiative(world.call_id, world.author.id, now, title="Một cửa liên thông số",
-                        decision="awarded", award="Giải Nhì", co_authors=CO_AUTHORS)
+        first = make_initiative(world.call_id, world.author.id, now,
+                                title="Một cửa liên thông số", decision="awarded",
+                                award="Giải Nhì", co_authors=CO_AUTHORS)
+        for judge, total in ((world.judge1, 88.0), (world.judge2, 87.0)):
+            db.session.add(Review(initiative_id=first, judge_id=judge.id, scores={},
+                                  total=total, comment="Tốt"))
         make_initiative(world.call_id, world.other.id, now, title="Hộp thư góp ý điện tử",
                         decision="accepted", co_authors=[])
         make_initiative(world.call_id, world.other.id, now, title="Ý tưởng bị loại",
@@ -52,21 +56,21 @@ def test_decision_list_docx(app, clock, client_for, world) -> None:
     assert "Sáng kiến CCHC 2026" in text and "công bố lúc" in text
     table = document.tables[0]
     header = [c.text for c in table.rows[0].cells]
-    assert header == ["STT", "Tên sáng kiến, giải pháp", "Lĩnh vực", "Kết quả", "Họ và tên",
-                      "Vai trò", "Đơn vị công tác"]
+    assert header == ["STT", "Tên sáng kiến, giải pháp", "Lĩnh vực", "Kết quả",
+                      "Điểm (trên 100)", "Họ và tên", "Vai trò", "Đơn vị công tác"]
     people = [[c.text for c in row.cells] for row in table.rows[1:]]
     # One row per person; the submission's cells are merged down its people.
-    assert [p[4:] for p in people] == [
+    assert [p[5:] for p in people] == [
         [AUTHOR_NAME, "Tác giả", AUTHOR_UNIT],
         ["Phạm Thị Hoa", "Đồng tác giả", "Văn phòng HĐND và UBND huyện"],
         ["Võ Văn Nam", "Đồng tác giả", ""],
         ["Người Khác", "Tác giả", _unit_of(app, world.other)],
     ]
-    assert people[0][:4] == ["1", "Một cửa liên thông số", "Cải cách thủ tục hành chính",
-                             "Giải Nhì"]
+    assert people[0][:5] == ["1", "Một cửa liên thông số", "Cải cách thủ tục hành chính",
+                             "Giải Nhì", "87,50/100"]
     assert people[2][1] == "Một cửa liên thông số"  # merged cell reads the same text
-    assert people[3][:4] == ["2", "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
-                             "Công nhận"]
+    assert people[3][:5] == ["2", "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
+                             "Công nhận", "—"]  # no review: no score
     assert "Ý tưởng bị loại" not in "\n".join(c.text for r in table.rows for c in r.cells)
     summary = [[c.text for c in row.cells] for row in document.tables[1].rows]
     assert summary[1:] == [["Giải Nhì", "1", "3"], ["Công nhận", "1", "1"],
@@ -87,13 +91,14 @@ def test_decision_list_xlsx_before_publication(app, clock, client_for, world) ->
     values = list(sheet.iter_rows(values_only=True))
     assert any("chưa công bố" in str(v) for row in values for v in row if v)
     top = next(i for i, row in enumerate(values) if row[0] == "STT")
-    body = [row[:7] for row in values[top + 1:top + 5]]
+    body = [row[:8] for row in values[top + 1:top + 5]]
+    assert values[top][4] == "Điểm (trên 100)"
     assert body[0] == (1, "Một cửa liên thông số", "Cải cách thủ tục hành chính", "Giải Nhì",
-                       AUTHOR_NAME, "Tác giả", AUTHOR_UNIT)
-    assert body[1][4:] == ("Phạm Thị Hoa", "Đồng tác giả", "Văn phòng HĐND và UBND huyện")
+                       "87,50/100", AUTHOR_NAME, "Tác giả", AUTHOR_UNIT)
+    assert body[1][5:] == ("Phạm Thị Hoa", "Đồng tác giả", "Văn phòng HĐND và UBND huyện")
     assert body[1][:2] == (1, "Một cửa liên thông số")  # repeated: filters still read right
-    assert body[3][:5] == (2, "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
-                           "Công nhận", "Người Khác")
+    assert body[3][:6] == (2, "Hộp thư góp ý điện tử", "Cải cách thủ tục hành chính",
+                           "Công nhận", "—", "Người Khác")
 
 
 def test_decision_list_is_for_organisers_only(client_for, world) -> None:
@@ -148,3 +153,96 @@ def test_quota_page_lists_who_is_short(app, clock, client_for, make_unit, make_u
         assert db.session.scalar(select(AuditEvent.after).where(
             AuditEvent.action == "initiative_call.quotas")) == {"min_per_unit": 2,
                                                                  "min_per_block": 4}
+
+
+def _demo_two_rounds_published(app, clock) -> int:
+    """The demo's two-round call with the final fully scored (the Tuy Hòa judge never scores
+    her unit's team), decisions taken and results published."""
+    from contest_app.accounts.models import User
+    from contest_app.demo import load_units, load_users
+    from contest_app.initiatives import finals
+    from contest_app.initiatives.demo import DEMO_FINAL_CALL_TITLE, load_demo_initiatives
+    from contest_app.initiatives.models import Initiative
+
+    with app.app_context():
+        load_users(db.session, load_units(db.session))
+        load_demo_initiatives(db.session)
+        call = db.session.scalar(select(InitiativeCall).where(
+            InitiativeCall.title == DEMO_FINAL_CALL_TITLE))
+        final = finals.final_of(db.session, call)
+        for email in ("giamkhao@demo.vn", "giamkhao2@demo.vn", "giamkhao3@demo.vn"):
+            judge = db.session.scalar(select(User).where(User.email == email))
+            for finalist in finals.visible_finalists(db.session, final, judge.id):
+                if finals.own_score(db.session, finalist, judge.id) is None:
+                    marks = {c.id: c.max_points - 4 for c in final.criteria}  # 88 of 100
+                    finals.save_score(db.session, judge.id, finalist, marks, "", clock.now())
+        finalist_ids = [f.initiative_id for f in final.finalists]
+        for item in db.session.scalars(select(Initiative).where(
+                Initiative.call_id == call.id)):
+            if item.id in finalist_ids:
+                item.decision, item.award = "awarded", (
+                    "Giải Nhất" if item.id == finalist_ids[0] else "Giải Nhì")
+            else:
+                item.decision = "accepted"
+        call.results_published_at = clock.now()
+        db.session.commit()
+        return call.id
+
+
+def test_two_round_decision_list_uses_the_combined_result(app, clock, client_for,
+                                                           world) -> None:
+    from contest_app.initiatives import finals
+
+    call_id = _demo_two_rounds_published(app, clock)
+    with app.app_context():
+        call = db.session.get(InitiativeCall, call_id)
+        standings = finals.results(db.session, finals.final_of(db.session, call))
+        assert all(r.scores == r.expected for r in standings)
+        combined = {r.finalist.initiative.title: r.combined for r in standings}
+    organiser = client_for(world.organiser)
+    response = organiser.get(f"/ban-to-chuc/sang-kien/dot/{call_id}/danh-sach-quyet-dinh"
+                             ".docx")
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "DANH SÁCH SÁNG KIẾN, GIẢI PHÁP ĐƯỢC CÔNG NHẬN, TRAO GIẢI" in text
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells][3:6] == [
+        "Kết quả", "Điểm chung cuộc (trên 100)", "Họ và tên"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    by_title = {r[1]: r for r in rows}
+    for title, score in combined.items():
+        assert by_title[title][4] == f"{score:.2f}".replace(".", ",") + "/100"
+    # The submission that did not reach the final keeps its preliminary score, marked so.
+    (other,) = [r for r in rows if r[1] not in combined]
+    assert other[3] == "Công nhận" and other[4].endswith("/100 (sơ khảo)")
+    assert [r[3] for r in rows][0] == "Giải Nhất"
+    # Authors and co-authors with their units, one row each.
+    people = [(r[5], r[6], r[7]) for r in rows]
+    assert ("Võ Quốc Cường", "Tác giả", "UBND phường Tuy Hòa") in people
+    assert ("Trần Thị Lan", "Đồng tác giả", "UBND phường Tuy Hòa") in people
+    assert ("Lê Văn Minh", "Đồng tác giả", "") in people
+
+
+def test_public_results_of_a_two_round_call_show_the_final(app, clock, world) -> None:
+    from contest_app.initiatives import finals
+
+    call_id = _demo_two_rounds_published(app, clock)
+    with app.app_context():
+        call = db.session.get(InitiativeCall, call_id)
+        standings = finals.results(db.session, finals.final_of(db.session, call))
+        best = standings[0]
+        best_title, best_score = best.finalist.initiative.title, best.combined
+    page = app.test_client().get(f"/sang-kien/ket-qua/{call_id}").get_data(as_text=True)
+    final = page[page.index('id="final-standings"'):page.index("</table>")]
+    assert "Chung cuộc (trên 100)" in final and best_title in final
+    assert f"{best_score:.2f}".replace(".", ",") in final
+    assert page.count("Vào chung khảo</span>") == len(standings)
+    assert "Bản đồ số các điểm tiếp nhận hồ sơ thủ tục hành chính" in final
+    assert "Ký số hồ sơ cấp phép hành nghề y, dược tư nhân" not in final  # not a finalist
+    # Before publication nothing of it is public.
+    with app.app_context():
+        db.session.get(InitiativeCall, call_id).results_published_at = None
+        db.session.commit()
+    hidden = app.test_client().get(f"/sang-kien/ket-qua/{call_id}").get_data(as_text=True)
+    assert 'id="final-standings"' not in hidden and best_title not in hidden

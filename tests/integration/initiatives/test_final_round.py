@@ -34,7 +34,7 @@ def _reviewed(app, world, clock) -> dict[str, int]:
 def _setup_final(organiser, world, **overrides):
     url = f"/ban-to-chuc/sang-kien/dot/{world.call_id}/chung-khao"
     data = {"title": "Chung khảo 2026", "presentation_minutes": "10", "questions_minutes": "5",
-            "preliminary_weight": "30", "final_weight": "70",
+            "preliminary_weight": "30", "final_weight": "70", "scoring": "weighted",
             "judge_ids": [str(world.judge1.id), str(world.judge2.id)],
             "criteria-0-name": "Trình bày", "criteria-0-weight": "60",
             "criteria-0-scale": "0-10",
@@ -48,7 +48,7 @@ def _setup_final(organiser, world, **overrides):
 def test_final_settings_need_judges_and_positive_weights(app, client_for, world) -> None:
     organiser = client_for(world.organiser)
     page = organiser.get(f"/ban-to-chuc/sang-kien/dot/{world.call_id}/chung-khao").text
-    assert "Nội dung, tính mới của giải pháp" in page  # the default final rubric
+    assert 'value="Nội dung"' in page and 'value="40"' in page  # the default rubric, in points
     no_judges = _setup_final(organiser, world, judge_ids=[])
     assert no_judges.status_code == 422
     assert "Hãy chọn ít nhất một giám khảo chung khảo" in no_judges.text

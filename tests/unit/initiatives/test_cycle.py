@@ -112,6 +112,17 @@ def test_combined_result_weights_both_rounds() -> None:
     assert [r[3] for r in ranked] == [3, 2, 1]  # a tie goes to the better final score
 
 
+def test_combined_result_brings_each_round_to_100_first() -> None:
+    # A 100-point preliminary and a 100-point final: 30/70 as the rules print it.
+    assert cycle.combined_score(80, 90, 30, 70, 100, 100) == 87.0
+    # A preliminary out of 80 points and a final out of 50: 60/80 = 75 %, 45/50 = 90 %.
+    assert cycle.combined_score(60, 45, 30, 70, 80, 50) == 85.5
+    # Full marks in both rounds is 100 whatever the maxima.
+    assert cycle.combined_score(80, 50, 30, 70, 80, 50) == 100.0
+    with pytest.raises(ValidationFailed):
+        cycle.combined_score(60, 45, 30, 70, 0, 50)
+
+
 def test_final_settings_bounds() -> None:
     cycle.check_final_settings(10, 5, 30, 70)
     cycle.check_final_settings(10, 0, 0, 100)
