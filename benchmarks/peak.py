@@ -340,6 +340,19 @@ def summarise(rec: Recorder) -> dict:
     return steps
 
 
+def run_async(function, *args):  # noqa: ANN001, ANN201
+    """asyncio.run, also from a thread that already has a running event loop (the test
+    suite, after Playwright's sync API has run in the same process): then in a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(function(*args))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(function(*args))).result()
+
+
 def run(n: int, think: float, ramp: float, database: str | None = None, seed: int = 1,
         workers: int = 2, instances: int = 1) -> dict:
     """One gunicorn, or (instances > 1) that many behind nginx with one set of keys, the
@@ -368,7 +381,7 @@ def run(n: int, think: float, ramp: float, database: str | None = None, seed: in
             wait_ready(base_url, front)
         server_s = time.perf_counter() - t0
         load_before = [round(x, 2) for x in os.getloadavg()]
-        rec, elapsed = asyncio.run(drive(base_url, ids, n, think, ramp, seed))
+        rec, elapsed = run_async(drive, base_url, ids, n, think, ramp, seed)
         steps = summarise(rec)
         total = steps["overall"]["count"]
         return {

@@ -76,7 +76,8 @@ def test_answer_the_demo_survey_on_a_phone_and_see_it_counted(app, page, make_us
     page.context.set_offline(False)
     page.get_by_role("button", name="Gửi phiếu khảo sát").click()
     expect(page.get_by_role("heading", name="Cảm ơn Ông/Bà!")).to_be_visible()
-    assert page.evaluate(f"localStorage.getItem('survey-answers-{survey_id}')") is None
+    # The thank-you page's script forgets the kept answers once it runs.
+    page.wait_for_function(f"localStorage.getItem('survey-answers-{survey_id}') === null")
     with app.app_context():
         total = db.session.scalar(select(func.count(SurveyResponse.id)))
     assert total == SAMPLE_RESPONSES + 1
