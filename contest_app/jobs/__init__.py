@@ -193,7 +193,9 @@ def requeue_stale(session: Session, now: datetime, older_than: timedelta,
             continue
         if job.attempts >= max_attempts:
             job.status, job.finished_at = FAILED, now
-            job.error = "Công việc bị gián đoạn nhiều lần và đã dừng."
+            from flask_babel import gettext as _
+
+            job.error = _("Công việc bị gián đoạn nhiều lần và đã dừng.")
         else:
             job.status = QUEUED
             again.append(job_id)

@@ -109,7 +109,9 @@ def test_stale_running_job_is_put_back_then_given_up(app_ctx) -> None:
     job.status, job.attempts, job.started_at = RUNNING, 3, now - timedelta(hours=1)
     db.session.commit()
     assert jobs.requeue_stale(db.session, now, timedelta(minutes=30)) == []
-    assert db.session.get(BackgroundJob, job.id, populate_existing=True).status == FAILED
+    given_up = db.session.get(BackgroundJob, job.id, populate_existing=True)
+    assert given_up.status == FAILED
+    assert given_up.error == "Công việc bị gián đoạn nhiều lần và đã dừng."
 
 
 def test_job_page_is_for_organisers_only(app, client, login_as, make_user) -> None:
